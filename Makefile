@@ -1,0 +1,38 @@
+# One-command setup for causal_course. `make lab` opens the course, `make test` runs every test.
+# Both create (or reuse) a virtual environment in .venv.
+#
+# TORCH is what pip installs when the venv has no torch yet. The default is the CPU build that
+# this course's CI machine keeps on disk; elsewhere any torch >= 2.2 works, for instance
+#     make lab TORCH="torch>=2.2"
+# or a CPU-only build from PyTorch's own index (see README).
+
+PYTHON ?= python3
+VENV ?= .venv
+TORCH ?= torch==2.13.0
+PIP_TORCH_ARGS ?=
+PYTEST_ARGS ?=
+BIN := $(VENV)/bin
+
+.PHONY: setup lab test check clean-venv
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -c "import torch" 2>/dev/null || $(BIN)/python -m pip install $(PIP_TORCH_ARGS) "$(TORCH)"
+	$(BIN)/python -m pip install -e ".[dev]"
+	touch $@
+
+setup: $(VENV)/.installed
+
+lab: setup
+	$(BIN)/causal-course lab
+
+check: setup
+	$(BIN)/causal-course check
+
+test: setup
+	CAUSAL_COURSE_FAST=1 $(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,13 @@
+"""causal_course: helper package for the causal_course lessons.
+
+Import what a lesson needs by name, for instance::
+
+    from causal_course.scm import LinearGaussianSCM
+    from causal_course.graphs import draw_dag
+
+Importing the package does no work: submodules load only when asked for.
+"""
+
+__version__ = "0.1.0"
+
+__all__ = ["__version__"]

@@ -1,0 +1,109 @@
+"""Exercise checks: immediate, specific feedback in the notebook, and the same checks for grading.
+
+Introduced in lesson 00 (how exercises work). Each exercise is registered with an id such as
+``"1.3"``, the name of the function the student writes, its points and a check. In a notebook::
+
+    from causal_course.checks import check
+    check("1.3", backdoor_adjusted_effect)
+
+A check judges an answer by its properties (shape, sign, agreement with the data-generating
+truth within a tolerance, invariances) and never prints the expected answer.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Callable
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The outcome of one check: passed or not, and a message for the student (lesson 00)."""
+
+    passed: bool
+    message: str
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One graded exercise (lesson 00)."""
+
+    id: str
+    lesson: str
+    name: str
+    title: str
+    points: float
+    check: Callable[[object], CheckResult]
+
+
+# Lesson slug -> module that defines ``EXERCISES``. Modules are imported only when asked for.
+_LESSON_MODULES = {
+    "01_seeing_vs_doing": "causal_course.checks.lesson01",
+}
+
+
+class CheckFailed(Exception):
+    """Raised inside a check to stop at the first failed property with its message."""
+
+
+def lessons() -> list[str]:
+    """Slugs of every lesson that has graded exercises (lesson 00)."""
+    return sorted(_LESSON_MODULES)
+
+
+def exercises_for(lesson: str) -> list[Exercise]:
+    """The exercises of ``lesson`` (a slug such as ``"01_seeing_vs_doing"``) in order (lesson 00)."""
+    if lesson not in _LESSON_MODULES:
+        raise ValueError(f"no graded exercises for lesson {lesson!r}; lessons with exercises: {lessons()}.")
+    module = importlib.import_module(_LESSON_MODULES[lesson])
+    return list(module.EXERCISES)
+
+
+def find_exercise(exercise_id: str) -> Exercise:
+    """The exercise with id ``exercise_id`` (for instance ``"1.3"``) (lesson 00)."""
+    for lesson in lessons():
+        for exercise in exercises_for(lesson):
+            if exercise.id == exercise_id:
+                return exercise
+    known = [e.id for lesson in lessons() for e in exercises_for(lesson)]
+    raise ValueError(f"unknown exercise {exercise_id!r}; known exercises: {known}.")
+
+
+def run_check(exercise: Exercise, answer) -> CheckResult:
+    """Run ``exercise``'s check on ``answer``, turning every failure into a message (lesson 00)."""
+    label = f"Exercise {exercise.id}"
+    if not callable(answer):
+        return CheckResult(
+            False,
+            f"{label}: expected the function `{exercise.name}`, got a {type(answer).__name__}. "
+            f"Hint: pass the function itself, without calling it: check({exercise.id!r}, {exercise.name}).",
+        )
+    try:
+        result = exercise.check(answer)
+    except NotImplementedError:
+        return CheckResult(
+            False,
+            f"{label}: not attempted yet: `{exercise.name}` still raises NotImplementedError. "
+            "Hint: replace the `raise NotImplementedError(...)` line with your code.",
+        )
+    except CheckFailed as failure:
+        return CheckResult(False, f"{label}: {failure}")
+    except Exception as error:  # the student's code raised: report it, never crash the checker
+        return CheckResult(
+            False,
+            f"{label}: `{exercise.name}` raised {type(error).__name__}: {error}. "
+            "Hint: run your function on a small input in a cell of its own and read the traceback.",
+        )
+    return CheckResult(result.passed, f"{label}: {result.message}")
+
+
+def check(exercise_id: str, answer) -> None:
+    """Check ``answer`` for exercise ``exercise_id`` and print specific feedback (lesson 00).
+
+    Use :func:`run_check` to get the :class:`CheckResult` instead of printed feedback.
+    """
+    exercise = find_exercise(exercise_id)
+    result = run_check(exercise, answer)
+    mark = "PASSED" if result.passed else "NOT YET"
+    print(f"[{mark}] {result.message}")

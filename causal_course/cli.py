@@ -1,0 +1,139 @@
+"""The ``causal-course`` command (also ``python -m causal_course``).
+
+Introduced in lesson 00. Subcommands: ``lab``, ``check``, ``exercises [--check]``,
+``grade PATH... [--timeout S] [--csv FILE] [--json]`` and ``experiment NAME`` (experiments
+arrive with lessons 03 onwards).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+EXPERIMENTS: dict = {}  # name -> callable(seed, fast) -> dict; filled as the lessons arrive
+
+
+def _command_lab(args, extra: list[str]) -> int:
+    from causal_course.paths import course_root
+
+    root = course_root()
+    command = [
+        sys.executable, "-m", "jupyterlab",
+        f"--ServerApp.root_dir={root}",
+        "--ServerApp.default_url=/lab/tree/notebooks/00_start_here.ipynb",
+    ]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--allow-root")  # JupyterLab refuses to run as root without it
+    command += extra
+    print("Starting JupyterLab on", root, flush=True)
+    try:
+        return subprocess.call(command)
+    except KeyboardInterrupt:
+        return 0
+
+
+def _command_check(args, extra) -> int:
+    from causal_course.selfcheck import format_report, run_self_check, verdict
+
+    items = run_self_check()
+    if args.json:
+        print(json.dumps({"items": [item.__dict__ for item in items], "verdict": verdict(items)}))
+    else:
+        print(format_report(items))
+    return 0 if verdict(items) == "READY" else 1
+
+
+def _command_exercises(args, extra) -> int:
+    from causal_course.authoring import AuthoringError, sync_exercises
+    from causal_course.paths import course_root
+
+    try:
+        problems = sync_exercises(course_root(), check_only=args.check)
+    except (AuthoringError, FileNotFoundError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if not problems:
+        print("exercises/ is in sync with solutions/." if args.check else "exercises/ regenerated from solutions/.")
+    return 1 if problems else 0
+
+
+def _command_grade(args, extra) -> int:
+    from causal_course.grading import grade_submissions, write_gradebook
+
+    if args.timeout <= 0:
+        print("error: --timeout must be a positive number of seconds, for instance --timeout 60.", file=sys.stderr)
+        return 2
+
+    def progress(report):
+        if not args.json:
+            print(f"{report['path']}: {report['score']:g}/{report['max_score']:g}")
+            for exercise in report["exercises"]:
+                print(f"    {exercise['points']:g}/{exercise['max_points']:g}  {exercise['message']}")
+            for error in report["errors"]:
+                print(f"    error: {error}")
+        else:
+            print(json.dumps(report), flush=True)
+
+    reports = grade_submissions(args.paths, timeout=args.timeout, progress=progress)
+    if not reports:
+        print("error: no notebooks found in the paths given.", file=sys.stderr)
+        return 2
+    if args.csv:
+        write_gradebook(reports, args.csv)
+        if not args.json:
+            print(f"gradebook written to {args.csv}")
+    return 0
+
+
+def _command_experiment(args, extra) -> int:
+    if args.name not in EXPERIMENTS:
+        available = ", ".join(sorted(EXPERIMENTS)) or "none yet (they arrive with lessons 03 to 07)"
+        print(f"error: unknown experiment {args.name!r}; available: {available}.", file=sys.stderr)
+        return 2
+    result = EXPERIMENTS[args.name](seed=args.seed, fast=args.fast)
+    print(json.dumps(result) if args.json else json.dumps(result, indent=2))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``causal-course`` (lesson 00)."""
+    parser = argparse.ArgumentParser(prog="causal-course", description="The causal_course command line.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    lab = sub.add_parser("lab", help="start JupyterLab on the course (extra arguments go to JupyterLab)")
+    lab.set_defaults(handler=_command_lab)
+    check = sub.add_parser("check", help="the setup self-check")
+    check.add_argument("--json", action="store_true", help="print one JSON object")
+    check.set_defaults(handler=_command_check)
+    exercises = sub.add_parser("exercises", help="regenerate exercises/ from solutions/")
+    exercises.add_argument("--check", action="store_true", help="only report (exit 1) if they are out of sync")
+    exercises.set_defaults(handler=_command_exercises)
+    grade = sub.add_parser("grade", help="grade submitted exercise notebooks")
+    grade.add_argument("paths", nargs="+", help="notebooks, or folders of notebooks")
+    grade.add_argument("--timeout", type=float, default=60.0, help="seconds allowed per cell (default 60)")
+    grade.add_argument("--csv", metavar="FILE", help="write a CSV gradebook")
+    grade.add_argument("--json", action="store_true", help="print one JSON object per submission")
+    grade.set_defaults(handler=_command_grade)
+    experiment = sub.add_parser("experiment", help="run one of the course's experiments and print its figures")
+    experiment.add_argument("name")
+    experiment.add_argument("--seed", type=int, default=0)
+    experiment.add_argument("--fast", action="store_true")
+    experiment.add_argument("--json", action="store_true")
+    experiment.set_defaults(handler=_command_experiment)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "lab":
+        parser.error(f"unrecognised arguments: {' '.join(extra)}")
+    return args.handler(args, extra)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

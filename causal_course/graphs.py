@@ -1,0 +1,125 @@
+"""DAG helpers: random DAGs and drawing with networkx + matplotlib.
+
+Introduced in lesson 01; used by every lesson that shows a causal graph.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+
+from causal_course.plotting import PALETTE
+from causal_course.validation import check_rng
+
+
+def random_weights(n_variables: int, rng: np.random.Generator, weight_values=(-1.0, 0.0, 1.0)) -> np.ndarray:
+    """Weights of a random DAG on ``n_variables`` (lesson 01).
+
+    The variables are put in a random order; every edge that goes forward in that order gets a
+    weight drawn uniformly from ``weight_values`` (0 means no edge). So the matrix is strictly
+    upper-triangular after a random permutation of the variables.
+    """
+    rng = check_rng(rng)
+    if isinstance(n_variables, bool) or not isinstance(n_variables, (int, np.integer)) or n_variables < 1:
+        raise ValueError(f"n_variables must be a positive integer, got {n_variables!r}.")
+    values = np.asarray(weight_values, dtype=float)
+    if values.ndim != 1 or values.size == 0 or not np.all(np.isfinite(values)):
+        raise ValueError(f"weight_values must be a non-empty list of finite numbers, got {weight_values!r}.")
+    upper = np.triu(rng.choice(values, size=(n_variables, n_variables)), k=1)
+    order = rng.permutation(n_variables)
+    weights = np.zeros((n_variables, n_variables))
+    weights[np.ix_(order, order)] = upper
+    return weights
+
+
+def weights_to_graph(weights, names=None) -> nx.DiGraph:
+    """A networkx DiGraph with a ``weight`` on each edge ``i -> j`` where ``weights[i, j] != 0`` (lesson 01)."""
+    weights = np.asarray(weights, dtype=float)
+    if weights.ndim != 2 or weights.shape[0] != weights.shape[1]:
+        raise ValueError(f"weights must be a square matrix, got shape {weights.shape}.")
+    if names is None:
+        names = [f"X{i}" for i in range(weights.shape[0])]
+    graph = nx.DiGraph()
+    graph.add_nodes_from(names)
+    for i, j in zip(*np.nonzero(weights)):
+        graph.add_edge(names[i], names[j], weight=float(weights[i, j]))
+    return graph
+
+
+def layered_layout(graph: nx.DiGraph) -> dict:
+    """Positions that put causes left of their effects: one column per topological generation.
+
+    Lone nodes in consecutive columns zig-zag up and down so that an edge that skips a column
+    (``A -> C`` beside ``A -> B -> C``) does not run hidden behind the middle node.
+    """
+    positions = {}
+    generations = list(nx.topological_generations(graph))
+    for column, generation in enumerate(generations):
+        generation = sorted(generation, key=str)
+        if len(generation) == 1 and len(generations) > 2:
+            positions[generation[0]] = (float(column), 0.4 if column % 2 == 0 else -0.4)
+            continue
+        for row, node in enumerate(generation):
+            positions[node] = (float(column), -(row - (len(generation) - 1) / 2.0))
+    return positions
+
+
+def _label_margin(label: str, font_size: float) -> float:
+    """Points between a node's centre and the arrow tip, so arrows stop at the label's box."""
+    return 0.32 * font_size * len(label) + 6.0
+
+
+def draw_dag(model_or_graph, ax=None, intervened=None, title: str | None = None, positions=None,
+             font_size: float = 9.0):
+    """Draw a causal DAG with its edge weights; intervened variables are orange squares marked ``do`` (lesson 01).
+
+    ``model_or_graph`` is a :class:`~causal_course.scm.LinearGaussianSCM` (its ``do`` variables are
+    shown as intervened) or a networkx DiGraph. ``intervened`` adds variables (names) to mark.
+    Positive weights are solid blue arrows, negative ones dashed vermillion, each labelled with
+    its value, so colour is never the only cue. Returns the matplotlib Axes.
+    """
+    if hasattr(model_or_graph, "graph") and hasattr(model_or_graph, "intervened"):
+        graph = model_or_graph.graph
+        marked = {model_or_graph.names[i] for i in model_or_graph.intervened}
+    elif isinstance(model_or_graph, nx.DiGraph):
+        graph = model_or_graph
+        marked = set()
+    else:
+        raise TypeError(
+            f"draw_dag needs a LinearGaussianSCM or a networkx.DiGraph, got {type(model_or_graph).__name__}."
+        )
+    unknown = set(intervened or ()) - set(graph.nodes)
+    if unknown:
+        raise ValueError(f"cannot mark unknown variables {sorted(map(str, unknown))}; the graph has {list(graph.nodes)}.")
+    marked |= set(intervened or ())
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=(4, 3))
+    positions = positions or layered_layout(graph)
+    labels = {n: (f"do({n})" if n in marked else str(n)) for n in graph.nodes}
+    for node in graph.nodes:
+        box = (dict(boxstyle="square,pad=0.5", facecolor=PALETTE["orange"], edgecolor="black", linewidth=2.0)
+               if node in marked else
+               dict(boxstyle="round,pad=0.5", facecolor=PALETTE["sky"], edgecolor="black", linewidth=1.0))
+        x, y = positions[node]
+        ax.text(x, y, labels[node], ha="center", va="center", fontsize=font_size, bbox=box, zorder=3)
+    for source, target, weight in graph.edges(data="weight", default=1.0):
+        negative = weight < 0
+        nx.draw_networkx_edges(
+            graph, positions, edgelist=[(source, target)], ax=ax, arrows=True, arrowsize=16, width=2.0,
+            edge_color=PALETTE["vermillion"] if negative else PALETTE["blue"],
+            style="dashed" if negative else "solid",
+            min_source_margin=_label_margin(labels[source], font_size),
+            min_target_margin=_label_margin(labels[target], font_size),
+        )
+    edge_labels = {(u, v): f"{w:+.2g}" for u, v, w in graph.edges(data="weight", default=1.0)}
+    nx.draw_networkx_edge_labels(graph, positions, edge_labels=edge_labels, font_size=font_size - 1, ax=ax)
+    xs = [p[0] for p in positions.values()]
+    ys = [p[1] for p in positions.values()]
+    ax.set_xlim(min(xs) - 0.6, max(xs) + 0.6)
+    ax.set_ylim(min(ys) - 0.7, max(ys) + 0.7)
+    ax.set_axis_off()
+    if title:
+        ax.set_title(title)
+    return ax
