@@ -32,7 +32,7 @@ check: setup
 	$(BIN)/causal-course check
 
 test: setup
-	CAUSAL_COURSE_FAST=1 $(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+	CAUSAL_COURSE_FAST=1 $(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 clean-venv:
 	rm -rf $(VENV)

@@ -18,10 +18,10 @@ from __future__ import annotations
 import csv
 import json
 import secrets
-import tempfile
 from pathlib import Path
 
 from causal_course.checks import exercises_for, lessons, run_check
+from causal_course.execution import run_notebook
 
 DEFAULT_TIMEOUT = 60.0
 
@@ -100,7 +100,6 @@ def grade_notebook(path, timeout: float = DEFAULT_TIMEOUT, kernel_name: str = "p
     grading goes on.
     """
     import nbformat
-    from nbclient import NotebookClient
     from nbclient.exceptions import DeadKernelError
 
     path = Path(path)
@@ -126,21 +125,12 @@ def grade_notebook(path, timeout: float = DEFAULT_TIMEOUT, kernel_name: str = "p
         notebook.cells.append(_grading_cell(lesson, exercise.id, token))
 
     errors: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="causal-course-grade-") as workdir:
-        client = NotebookClient(
-            notebook,
-            timeout=timeout,
-            kernel_name=kernel_name,
-            allow_errors=True,
-            interrupt_on_timeout=True,
-            resources={"metadata": {"path": workdir}},
-        )
-        try:
-            client.execute()
-        except DeadKernelError:
-            errors.append("the kernel died while running the notebook (did it call os._exit or run out of memory?)")
-        except Exception as error:
-            errors.append(f"the notebook could not be run: {type(error).__name__}: {str(error)[:300]}")
+    try:
+        run_notebook(notebook, timeout=timeout, allow_errors=True, kernel_name=kernel_name)
+    except DeadKernelError:
+        errors.append("the kernel died while running the notebook (did it call os._exit or run out of memory?)")
+    except Exception as error:
+        errors.append(f"the notebook could not be run: {type(error).__name__}: {str(error)[:300]}")
 
     for cell in notebook.cells[:first_grading_cell]:
         if cell.cell_type == "code":

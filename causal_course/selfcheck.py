@@ -82,7 +82,7 @@ def run_self_check() -> list[CheckItem]:
 
         model = tutoring_scm()
         X = model.sample(20_000, np.random.default_rng(0), do={"tutoring": 1.0})
-        ok = abs(X[:, 2].mean() - model.mean(do={"tutoring": 1.0})[2]) < 0.05
+        ok = bool(abs(X[:, 2].mean() - model.mean(do={"tutoring": 1.0})[2]) < 0.05)
         items.append(CheckItem("course code", ok, "sampling under do matches the closed form" if ok
                                else "sampling under do disagrees with the closed form: please report this"))
     except Exception as error:

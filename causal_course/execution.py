@@ -1,0 +1,46 @@
+"""Running notebooks in a fresh kernel: used by the grader, the tests and the timing script.
+
+Introduced in lesson 00 (how exercises are graded).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+
+def run_notebook(notebook, timeout: float = 120.0, allow_errors: bool = False, workdir=None,
+                 kernel_name: str = "python3") -> float:
+    """Execute ``notebook`` (an nbformat node, changed in place) top to bottom; return the seconds taken.
+
+    ``timeout`` limits each cell. With ``allow_errors`` a failing cell does not stop the run and a
+    cell past its timeout is interrupted; otherwise the first error raises nbclient's
+    ``CellExecutionError`` (or ``CellTimeoutError``). The kernel's own stderr is discarded.
+    ``workdir`` is the kernel's working folder (default: a fresh temporary folder).
+    """
+    from nbclient import NotebookClient
+
+    with tempfile.TemporaryDirectory(prefix="causal-course-run-") as scratch:
+        client = NotebookClient(
+            notebook,
+            timeout=timeout,
+            kernel_name=kernel_name,
+            allow_errors=allow_errors,
+            interrupt_on_timeout=allow_errors,
+            resources={"metadata": {"path": str(workdir or scratch)}},
+        )
+        start = time.perf_counter()
+        client.execute(stderr=subprocess.DEVNULL)
+        return time.perf_counter() - start
+
+
+def run_notebook_file(path, timeout: float = 120.0, allow_errors: bool = False, workdir=None):
+    """Read the notebook at ``path``, execute it, and return ``(executed notebook, seconds)`` (lesson 00)."""
+    import nbformat
+
+    notebook = nbformat.read(Path(path), as_version=4)
+    seconds = run_notebook(notebook, timeout=timeout, allow_errors=allow_errors,
+                           workdir=workdir if workdir is not None else Path(path).resolve().parent)
+    return notebook, seconds

@@ -1,0 +1,134 @@
+"""Each lesson-01 check accepts the solution and rejects plausible wrong answers with a specific message."""
+
+import nbformat
+import numpy as np
+import pytest
+
+from causal_course.authoring import exercise_header
+from causal_course.checks import exercises_for, find_exercise, lessons, run_check
+
+
+@pytest.fixture(scope="module")
+def solution(root):
+    """The functions defined in the solved exercise cells of solutions/01_seeing_vs_doing.ipynb."""
+    notebook = nbformat.read(root / "solutions" / "01_seeing_vs_doing.ipynb", as_version=4)
+    namespace = {"np": np}
+    for cell in notebook.cells:
+        if cell.cell_type == "code" and exercise_header(cell.source):
+            exec(compile(cell.source, "solution", "exec"), namespace)
+    return namespace
+
+
+def verdict(exercise_id, answer):
+    return run_check(find_exercise(exercise_id), answer)
+
+
+@pytest.mark.parametrize("exercise", exercises_for("01_seeing_vs_doing"), ids=lambda e: e.id)
+def test_solution_passes(solution, exercise):
+    result = run_check(exercise, solution[exercise.name])
+    assert result.passed, result.message
+
+
+@pytest.mark.parametrize("exercise", exercises_for("01_seeing_vs_doing"), ids=lambda e: e.id)
+def test_stub_and_empty_answers_fail(exercise):
+    def stub(*args, **kwargs):
+        raise NotImplementedError("stub")
+
+    def returns_none(*args, **kwargs):
+        return None
+
+    assert "not attempted yet" in run_check(exercise, stub).message
+    assert not run_check(exercise, stub).passed
+    assert not run_check(exercise, returns_none).passed
+    assert not run_check(exercise, 42).passed
+
+
+def test_sampler_without_confounding_edge(solution):
+    def sample(n_samples, rng, do=None):
+        do = do or {}
+        X = np.zeros((n_samples, 3))
+        X[:, 0] = do.get(0, rng.normal(size=n_samples))
+        X[:, 1] = do.get(1, rng.normal(size=n_samples))  # forgot motivation -> tutoring
+        X[:, 2] = do.get(2, 0.5 * X[:, 1] + X[:, 0] + rng.normal(size=n_samples))
+        return X
+
+    result = verdict("1.1", sample)
+    assert not result.passed and "cov(motivation, tutoring)" in result.message and "Hint" in result.message
+
+
+def test_sampler_that_conditions_instead_of_intervening(solution):
+    def sample(n_samples, rng, do=None):
+        X = solution["sample_tutoring"](n_samples, rng)
+        for column, value in (do or {}).items():
+            X[:, column] = value  # overwrite after the fact: downstream variables never see it
+        return X
+
+    result = verdict("1.1", sample)
+    assert not result.passed and "do(tutoring = 2)" in result.message
+
+
+def test_sampler_using_global_random_state():
+    def sample(n_samples, rng, do=None):
+        return np.random.normal(size=(n_samples, 3))
+
+    assert "same seed" in verdict("1.1", sample).message
+
+
+def test_difference_in_means_wrong_sign_and_one_group_only():
+    flipped = lambda outcome, treated: np.mean(outcome[~np.asarray(treated, bool)]) - np.mean(outcome[np.asarray(treated, bool)])
+    assert "sign is flipped" in verdict("1.2", flipped).message
+    treated_only = lambda outcome, treated: np.mean(outcome[np.asarray(treated, bool)])
+    assert "treated group's mean only" in verdict("1.2", treated_only).message
+    no_bool = lambda outcome, treated: outcome[treated].mean() - outcome[~treated].mean() if treated.dtype == bool else 0.0
+    assert "0/1 integers" in verdict("1.2", no_bool).message
+
+
+def test_backdoor_without_intercept_or_adjustment():
+    def no_intercept(X, treatment, outcome, adjustment):
+        design = X[:, [treatment, *adjustment]]
+        return np.linalg.lstsq(design, X[:, outcome], rcond=None)[0][0]
+
+    assert "intercept" in verdict("1.3", no_intercept).message
+
+    def naive(X, treatment, outcome, adjustment):
+        return np.polyfit(X[:, treatment], X[:, outcome], 1)[0]
+
+    assert "naive observational slope" in verdict("1.3", naive).message
+
+    def hard_coded(X, treatment, outcome, adjustment):
+        return 0.5
+
+    assert not verdict("1.3", hard_coded).passed
+
+    def mutates(X, treatment, outcome, adjustment):
+        X -= X.mean(axis=0)
+        return 0.5
+
+    assert "in place" in verdict("1.3", mutates).message
+
+
+def test_counterfactual_that_forgets_abduction():
+    def average_student(observed, new_tutoring):
+        motivation, tutoring, score = observed
+        return 0.5 * new_tutoring + 1.0 * motivation
+
+    result = verdict("1.4", average_student)
+    assert not result.passed and "abduct" in result.message
+
+    def wrong_weight(observed, new_tutoring):
+        motivation, tutoring, score = observed
+        return score + 0.8 * (new_tutoring - tutoring)
+
+    assert "abduct, act, predict" in verdict("1.4", wrong_weight).message
+
+
+def test_messages_never_contain_the_true_effect_value():
+    wrong = lambda X, t, o, a: 123.0
+    assert "0.5" not in verdict("1.3", wrong).message
+
+
+def test_registry_ids_are_unique_and_named():
+    ids = [e.id for lesson in lessons() for e in exercises_for(lesson)]
+    assert len(ids) == len(set(ids))
+    with pytest.raises(ValueError, match="known exercises"):
+        find_exercise("9.9")

@@ -1,0 +1,82 @@
+"""The causal-course command: subcommands, exit codes and JSON."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from causal_course.cli import build_parser, main
+
+
+def run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "causal_course", *args], capture_output=True, text=True, cwd=cwd,
+                          timeout=300)
+
+
+def test_check_prints_a_verdict():
+    result = run("check")
+    assert "Verdict: READY" in result.stdout, result.stdout + result.stderr
+    assert result.returncode == 0
+    data = json.loads(run("check", "--json").stdout)
+    assert data["verdict"] == "READY" and any(item["name"] == "torch" for item in data["items"])
+
+
+def test_exercises_check_passes_in_the_repository(root, capsys):
+    assert main(["exercises", "--check"]) == 0
+    assert "in sync" in capsys.readouterr().out
+
+
+def test_exercises_check_fails_on_drift(root, tmp_path, monkeypatch, capsys):
+    for folder in ("notebooks", "solutions", "exercises"):
+        (tmp_path / folder).mkdir()
+    name = "01_seeing_vs_doing.ipynb"
+    (tmp_path / "solutions" / name).write_text((root / "solutions" / name).read_text())
+    (tmp_path / "exercises" / name).write_text((root / "solutions" / name).read_text())  # solutions leaked
+    monkeypatch.setenv("CAUSAL_COURSE_ROOT", str(tmp_path))
+    assert main(["exercises", "--check"]) == 1
+    assert "out of sync" in capsys.readouterr().err
+    assert main(["exercises"]) == 0
+    assert main(["exercises", "--check"]) == 0
+    assert "BEGIN SOLUTION" not in (tmp_path / "exercises" / name).read_text()
+
+
+@pytest.mark.xdist_group("grading")
+def test_grade_json_and_csv(root, tmp_path):
+    gradebook = tmp_path / "book.csv"
+    result = run("grade", str(root / "exercises" / "01_seeing_vs_doing.ipynb"), "--json", "--csv", str(gradebook))
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(lines) == 1 and lines[0]["score"] == 0 and lines[0]["max_score"] > 0
+    assert gradebook.read_text().startswith("path,score,max_score")
+
+
+def test_grade_rejects_bad_arguments(capsys):
+    assert main(["grade", "nothing-here/", "--timeout", "0"]) == 2
+    assert "--timeout" in capsys.readouterr().err
+
+
+def test_unknown_experiment_is_a_clear_error(capsys):
+    assert main(["experiment", "nonsense"]) == 2
+    assert "unknown experiment 'nonsense'" in capsys.readouterr().err
+
+
+def test_parser_lists_every_contract_subcommand():
+    text = build_parser().format_help()
+    for command in ("lab", "check", "exercises", "grade", "experiment"):
+        assert command in text
+
+
+def test_lab_command_line(monkeypatch, root):
+    captured = {}
+
+    def fake_call(command):
+        captured["command"] = command
+        return 0
+
+    monkeypatch.setattr("subprocess.call", fake_call)
+    assert main(["lab", "--no-browser", "--port", "9999"]) == 0
+    command = captured["command"]
+    assert command[1:3] == ["-m", "jupyterlab"]
+    assert f"--ServerApp.root_dir={root}" in command
+    assert command[-3:] == ["--no-browser", "--port", "9999"]

@@ -1,0 +1,51 @@
+"""Every lesson and solution notebook runs top to bottom on a fresh kernel; notebooks are stored clean."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from causal_course.execution import run_notebook_file
+
+ROOT = Path(__file__).resolve().parent.parent
+RUNNABLE = sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted((ROOT / "solutions").glob("*.ipynb"))
+ALL = RUNNABLE + sorted((ROOT / "exercises").glob("*.ipynb"))
+
+
+def _id(path):
+    return f"{path.parent.name}/{path.name}"
+
+
+@pytest.mark.parametrize("path", RUNNABLE, ids=_id)
+def test_notebook_runs_top_to_bottom(path):
+    notebook, seconds = run_notebook_file(path, timeout=120)
+    errors = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    assert errors == []
+    print(f"{_id(path)} ran in {seconds:.1f} s")
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "exercises").glob("*.ipynb")), ids=_id)
+def test_untouched_exercise_notebook_runs_without_errors(path):
+    """Run All on a fresh exercise notebook shows the checks' feedback, not tracebacks."""
+    notebook, _ = run_notebook_file(path, timeout=120)
+    text = "".join(o.get("text", "") for c in notebook.cells if c.cell_type == "code" for o in c.outputs)
+    assert "not attempted yet" in text
+
+
+@pytest.mark.parametrize("path", ALL, ids=_id)
+def test_stored_without_outputs_and_with_python3_kernel(path):
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    assert notebook["metadata"]["kernelspec"]["name"] == "python3"
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "code":
+            assert cell["outputs"] == [] and cell["execution_count"] is None
+
+
+def test_every_lesson_follows_the_skeleton():
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+        text = "\n".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "markdown")
+        for part in ("Learning objectives", "Estimated time", "## Setup", "Section 1", "Interactive demo", "Think!"):
+            assert part in text, f"{path.name} lacks '{part}'"
+        assert "Key ideas" in text or "Summary" in text
+        assert notebook["metadata"]["causal_course"]["lesson"] == path.stem
