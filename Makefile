@@ -11,6 +11,7 @@ VENV ?= .venv
 TORCH ?= torch==2.13.0
 PIP_TORCH_ARGS ?=
 PYTEST_ARGS ?=
+LAB_ARGS ?=
 BIN := $(VENV)/bin
 
 .PHONY: setup lab test check clean-venv
@@ -26,7 +27,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 setup: $(VENV)/.installed
 
 lab: setup
-	$(BIN)/causal-course lab
+	$(BIN)/causal-course lab $(LAB_ARGS)
 
 check: setup
 	$(BIN)/causal-course check

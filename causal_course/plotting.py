@@ -24,3 +24,33 @@ def new_figure(n_columns: int = 1, width: float = 4.5, height: float = 3.5):
 
     fig, axes = plt.subplots(1, n_columns, figsize=(width * n_columns, height), squeeze=False)
     return fig, list(axes[0])
+
+
+def figure_alt_text(fig) -> str:
+    """A short text description of a figure from its titles and axis labels (lesson 00)."""
+    parts = []
+    if getattr(fig, "_suptitle", None) is not None and fig._suptitle.get_text():
+        parts.append(fig._suptitle.get_text())
+    for ax in fig.axes:
+        title = ax.get_title()
+        labels = [label for label in (ax.get_xlabel(), ax.get_ylabel()) if label]
+        if title or labels:
+            parts.append(title + (f" ({' against '.join(reversed(labels))})" if len(labels) == 2 else ""))
+    return "; ".join(p for p in parts if p) or "figure"
+
+
+def figure_to_html(fig, dpi: int = 90) -> str:
+    """An ``<img>`` tag holding ``fig`` as an inline PNG, with alt text (lesson 00).
+
+    Widgets show figures this way, so they render the same whatever matplotlib backend the
+    notebook uses.
+    """
+    import base64
+    import html
+    import io
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi)
+    encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
+    alt = html.escape(figure_alt_text(fig), quote=True)
+    return f'<img src="data:image/png;base64,{encoded}" alt="{alt}" title="{alt}" style="max-width: 100%;"/>'

@@ -65,6 +65,22 @@ def test_widget_wiring_redraws_on_change():
     controls["mode"].value = "b"
     assert calls[1:] == [(0.5, "a", 7), (0.5, "b", 7)]
     assert box.children[0].children == (controls["strength"], controls["mode"])
+    assert box.figure.value == "figure 3"
+
+
+def test_widget_shows_the_figure_as_an_image_with_alt_text_and_reports_errors():
+    import ipywidgets as widgets
+
+    from causal_course.widgets.wiring import interactive_figure
+
+    slider = widgets.IntSlider(value=50, min=1, max=100)
+    box = interactive_figure(render_coin_flips, {"n_flips": slider}, fixed={"seed": 0})
+    first = box.figure.value
+    assert first.startswith('<img src="data:image/png;base64,') and 'alt="50 flips' in first
+    slider.value = 80
+    assert box.figure.value != first and 'alt="80 flips' in box.figure.value
+    broken = interactive_figure(lambda n: 1 / 0, {"n": widgets.IntSlider()})
+    assert "Could not draw" in broken.figure.value and "division by zero" in broken.figure.value
 
 
 def test_lesson_widgets_build_headless():
