@@ -13,7 +13,16 @@ import os
 import subprocess
 import sys
 
-EXPERIMENTS: dict = {}  # name -> callable(seed, fast) -> dict; filled as the lessons arrive
+def _passive(seed: int, fast: bool) -> dict:
+    from causal_course.experiments import passive
+
+    return passive(seed=seed, fast=fast, progress=False)
+
+
+# name -> callable(seed, fast) -> dict; one per lesson experiment (lessons 03 to 07)
+EXPERIMENTS = {
+    "passive": _passive,
+}
 
 
 def _command_lab(args, extra: list[str]) -> int:
@@ -95,9 +104,29 @@ def _command_experiment(args, extra) -> int:
         available = ", ".join(sorted(EXPERIMENTS)) or "none yet (they arrive with lessons 03 to 07)"
         print(f"error: unknown experiment {args.name!r}; available: {available}.", file=sys.stderr)
         return 2
+    if args.seed < 0:
+        print("error: --seed must be a non-negative integer.", file=sys.stderr)
+        return 2
     result = EXPERIMENTS[args.name](seed=args.seed, fast=args.fast)
-    print(json.dumps(result) if args.json else json.dumps(result, indent=2))
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print(format_experiment(result))
     return 0
+
+
+def format_experiment(result: dict) -> str:
+    """Readable text for an experiment's result: scalars first, then one table per group."""
+    lines = [f"experiment {result.get('experiment', '')}"]
+    tables = {k: v for k, v in result.items() if isinstance(v, dict)}
+    for key, value in result.items():
+        if key not in tables and key != "experiment":
+            lines.append(f"  {key}: {value}")
+    for key, table in tables.items():
+        lines.append(f"  {key}:")
+        for name, value in table.items():
+            lines.append(f"    {name:<22} {value:.3f}" if isinstance(value, float) else f"    {name:<22} {value}")
+    return "\n".join(lines)
 
 
 def build_parser() -> argparse.ArgumentParser:

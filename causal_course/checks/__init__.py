@@ -40,6 +40,7 @@ class Exercise:
 # Lesson slug -> module that defines ``EXERCISES``. Modules are imported only when asked for.
 _LESSON_MODULES = {
     "01_seeing_vs_doing": "causal_course.checks.lesson01",
+    "03_passive_causal_strategies": "causal_course.checks.lesson03",
 }
 
 

@@ -1,0 +1,187 @@
+"""Checks for the graded exercises of lesson 03 (*Passive learning of active causal strategies*).
+
+Each check draws episodes of the lesson's environment from a fixed seed and compares the
+student's function with the environment's truth, stopping at the first failed property with a
+specific message and a hint.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from causal_course.checks import CheckFailed, CheckResult, Exercise
+from causal_course.episodes import (
+    expert_episodes,
+    goal_reward,
+    is_heldout,
+    optimal_goal_action,
+    random_dag_weights,
+    random_goal_actions,
+    run_exploration,
+    sample_structures,
+)
+from causal_course.episodes import normalised_reward as reference_normalised_reward
+
+LESSON = "03_passive_causal_strategies"
+
+
+def _goal_action(value, what: str) -> int:
+    if isinstance(value, (bool, np.bool_)):
+        raise CheckFailed(f"{what} should be an integer goal action (0 to 9), got a bool.")
+    try:
+        number = int(np.asarray(value).reshape(()))
+    except (TypeError, ValueError):
+        raise CheckFailed(f"{what} should be one integer goal action (0 to 9), got {type(value).__name__}.") from None
+    if number != np.asarray(value).reshape(()) or not 0 <= number <= 9:
+        raise CheckFailed(f"{what} should be an integer from 0 to 9 (2 * j for +5, 2 * j + 1 for -5), got {value!r}.")
+    return number
+
+
+def _number(value, what: str) -> float:
+    try:
+        number = float(np.asarray(value, dtype=float).reshape(()))
+    except (TypeError, ValueError):
+        raise CheckFailed(f"{what} should be a single number, got {type(value).__name__}.") from None
+    if not np.isfinite(number):
+        raise CheckFailed(f"{what} is {number}.")
+    return number
+
+
+# --------------------------------------------------------------------------------- 3.1
+def check_expert_goal_choice(expert_goal_choice) -> CheckResult:
+    batch = expert_episodes(300, np.random.default_rng(31), "all")
+    # Make some episodes observe at one step, so the function must skip observations.
+    rng = np.random.default_rng(32)
+    actions = batch.actions.copy()
+    observe_rows = rng.random(len(batch)) < 0.3
+    actions[observe_rows, rng.integers(0, 5, size=observe_rows.sum())] = 0
+    values = run_exploration(batch.weights, actions, rng)
+    from causal_course.episodes import estimated_effects, goal_from_estimates
+
+    expected = goal_from_estimates(estimated_effects(actions, values), batch.target, rng)
+    for b in range(len(batch)):
+        target = int(batch.target[b])
+        answer = _goal_action(expert_goal_choice(actions[b].copy(), values[b].copy(), target),
+                              "expert_goal_choice(actions, values, target)")
+        if answer // 2 == target:
+            raise CheckFailed("your choice intervenes on the target itself; only other variables are allowed.")
+        if answer != expected[b]:
+            effect = values[b][:, target] / 5.0
+            if answer // 2 == expected[b] // 2:
+                raise CheckFailed(
+                    "right variable, wrong sign. Hint: if do(X_j = +5) lowered the target, choose do(X_j = -5), "
+                    "that is action 2 * j + 1."
+                )
+            chosen_step = np.nonzero(actions[b] == answer // 2 + 1)[0]
+            if chosen_step.size and abs(effect[chosen_step[0]]) < np.nanmax(np.abs(effect[actions[b] > 0])):
+                raise CheckFailed(
+                    "you did not choose the variable whose intervention moved the target most. Hint: compare "
+                    "|value of the target| across the steps that intervened, skipping observe steps (action 0) "
+                    "and the step that intervened on the target."
+                )
+            raise CheckFailed(
+                "your choice differs from the expert's on some episodes. Hint: the intervened variable at a step "
+                "is actions[step] - 1, and the evidence is values[step, target]."
+            )
+    return CheckResult(True, "you pick the expert's goal from its own interventions, sign included.")
+
+
+# --------------------------------------------------------------------------------- 3.2
+def check_correlational_choice(correlational_choice) -> CheckResult:
+    rng = np.random.default_rng(33)
+    weights, _, target = sample_structures(200, rng, "all")
+    observations = run_exploration(weights, np.zeros((200, 20), dtype=np.int64), rng)
+    for b in range(200):
+        values = observations[b]
+        t = int(target[b])
+        answer = _goal_action(correlational_choice(values.copy(), t), "correlational_choice(values, target)")
+        if answer // 2 == t:
+            raise CheckFailed("your choice intervenes on the target itself; only other variables are allowed.")
+        correlation = np.corrcoef(values.T)[:, t]
+        correlation[t] = 0.0
+        best = int(np.argmax(np.abs(correlation)))
+        expected = 2 * best + (correlation[best] < 0)
+        if answer != expected:
+            if answer // 2 == best:
+                raise CheckFailed("right variable, wrong sign. Hint: a negative correlation suggests do(X_j = -5).")
+            covariance = np.cov(values.T)[:, t]
+            covariance[t] = 0.0
+            if answer // 2 == int(np.argmax(np.abs(covariance))):
+                raise CheckFailed(
+                    "you used the covariance; the strategy uses the correlation (covariance divided by both "
+                    "standard deviations), so that variables with large spread do not win by scale alone."
+                )
+            raise CheckFailed(
+                "not the variable most correlated with the target. Hint: np.corrcoef(values.T)[:, target] gives "
+                "every variable's correlation with the target; skip the target itself."
+            )
+    return CheckResult(True, "your correlational strategy matches: strongest correlation with the target, its sign.")
+
+
+# --------------------------------------------------------------------------------- 3.3
+def check_normalised_reward(normalised_reward) -> CheckResult:
+    rng = np.random.default_rng(34)
+    weights, effects, target = sample_structures(4000, rng, "all")
+    optimal = goal_reward(effects, target, optimal_goal_action(effects, target))
+    score = _number(normalised_reward(optimal.copy(), optimal.copy()), "normalised_reward(optimal, optimal)")
+    if abs(score - 1.0) > 1e-9:
+        raise CheckFailed("the optimal agent should score exactly 1.")
+    random_reward = goal_reward(effects, target, random_goal_actions(target, rng))
+    score = _number(normalised_reward(random_reward.copy(), optimal.copy()), "normalised_reward(random, optimal)")
+    if abs(score) > 0.05:
+        raise CheckFailed(
+            "a random agent should score about 0. Hint: random choice already has expected reward 0 here, "
+            "so divide the mean reward by the mean optimal reward and subtract nothing."
+        )
+    half = np.where(rng.random(len(target)) < 0.5, optimal, -optimal)
+    truth = reference_normalised_reward(half, optimal)
+    score = _number(normalised_reward(half.copy(), optimal.copy()), "normalised_reward")
+    if abs(score - truth) > 1e-9:
+        per_episode = float(np.mean(half / np.where(optimal == 0, np.nan, optimal)))
+        if abs(score - per_episode) < 1e-6:
+            raise CheckFailed("you averaged per-episode ratios; the course normalises the mean reward by the mean optimum.")
+        raise CheckFailed("not mean(reward) / mean(optimal reward). Hint: np.mean(reward) / np.mean(optimal).")
+    return CheckResult(True, "optimal scores 1, random about 0, and everything else in between.")
+
+
+# --------------------------------------------------------------------------------- 3.4
+def _cases():
+    cancelling = np.zeros((5, 5))
+    cancelling[0, 1], cancelling[0, 2], cancelling[2, 1] = 1.0, -1.0, 1.0  # effects cancel: still an ancestor
+    indirect = np.zeros((5, 5))
+    indirect[0, 3], indirect[3, 4], indirect[4, 1] = 1.0, -1.0, 1.0
+    reverse = np.zeros((5, 5))
+    reverse[1, 0], reverse[0, 2] = 1.0, 1.0
+    common_cause = np.zeros((5, 5))
+    common_cause[2, 0], common_cause[2, 1] = 1.0, 1.0
+    return [
+        (cancelling, True, "an ancestor whose two paths cancel (total effect 0) is still an ancestor: use the edges, "
+                           "not the total effect"),
+        (indirect, True, "X0 reaches X1 through X3 and X4: follow paths of any length, not just direct edges"),
+        (reverse, False, "here X1 causes X0, not the other way round: weights[i, j] is the edge i -> j"),
+        (common_cause, False, "X0 and X1 share a cause (X2) but neither is an ancestor of the other"),
+    ]
+
+
+def check_x0_ancestor_of_x1(x0_ancestor_of_x1) -> CheckResult:
+    for weights, expected, hint in _cases():
+        answer = x0_ancestor_of_x1(weights.copy())
+        if not isinstance(answer, (bool, np.bool_)):
+            raise CheckFailed(f"return True or False, got {type(answer).__name__}.")
+        if bool(answer) != expected:
+            raise CheckFailed(f"wrong on a hand-made graph. Hint: {hint}.")
+    weights = random_dag_weights(1000, np.random.default_rng(35))
+    truth = is_heldout(weights)
+    for b in range(len(weights)):
+        if bool(x0_ancestor_of_x1(weights[b].copy())) != truth[b]:
+            raise CheckFailed("wrong on some random DAGs. Hint: X0 is an ancestor of X1 if a directed path of edges "
+                              "(non-zero weights) leads from X0 to X1.")
+    return CheckResult(True, "the held-out predicate is right, including indirect and cancelling paths.")
+
+
+EXERCISES = [
+    Exercise("3.1", LESSON, "expert_goal_choice", "The expert's goal choice", 3, check_expert_goal_choice),
+    Exercise("3.2", LESSON, "correlational_choice", "The correlational strategy", 2, check_correlational_choice),
+    Exercise("3.3", LESSON, "normalised_reward", "Normalised reward", 2, check_normalised_reward),
+    Exercise("3.4", LESSON, "x0_ancestor_of_x1", "The held-out split", 3, check_x0_ancestor_of_x1),
+]

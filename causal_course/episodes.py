@@ -1,0 +1,302 @@
+"""The causal-DAG episode environment of lessons 03 to 05 and 07, vectorised over episodes.
+
+Introduced in lesson 03 (*Passive learning of active causal strategies*); a CPU-scale version
+of the environment of Dasgupta et al. (2019) that Lampinen et al. (2023) build on.
+
+* Each episode has its own causal structure: 5 variables, a random DAG (strictly
+  upper-triangular weights under a random ordering of the variables), each possible edge weight
+  drawn uniformly from {-1, 0, +1}; linear-Gaussian mechanisms with noise sd 0.1, root means 0.
+* **Exploration phase**, 5 steps: at each step the agent either observes (action 0) or
+  intervenes ``do(X_i = 5)`` (action ``i + 1``), then sees the values of all 5 variables.
+* **Goal phase**: a target variable is named; the agent makes one intervention
+  ``do(X_j = +5)`` or ``do(X_j = -5)`` with ``j != target`` (goal action ``2 * j`` for +5,
+  ``2 * j + 1`` for -5). Reward: the target's expected value under that intervention,
+  ``sign * 5 * total_effect[j, target]``.
+* **Normalised reward** over a set of episodes: random choice = 0, optimal = 1 (a random goal
+  action has expected reward 0, because the two signs cancel; see :func:`normalised_reward`).
+* **Held-out structures**: every DAG in which X0 is an ancestor of X1 is removed from training;
+  the held-out test runs on exactly those. The **critical** subset has X1 as target and X0 as its
+  unique best cause, so the answer hinges on the link that never appeared in training.
+
+Arrays are batch-first: ``weights`` has shape ``(n_episodes, 5, 5)`` with ``weights[b, i, j]``
+the edge ``i -> j`` of episode ``b``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from causal_course.validation import check_n_samples, check_rng
+
+N_VARIABLES = 5
+N_EXPLORATION_STEPS = 5
+INTERVENTION_VALUE = 5.0
+NOISE_SD = 0.1
+WEIGHT_VALUES = (-1.0, 0.0, 1.0)
+OBSERVE = 0
+N_EXPLORATION_ACTIONS = N_VARIABLES + 1
+N_GOAL_ACTIONS = 2 * N_VARIABLES
+SPLITS = ("train", "heldout", "critical", "all")
+
+
+# ----------------------------------------------------------------------------- structures
+def random_dag_weights(n_episodes: int, rng: np.random.Generator) -> np.ndarray:
+    """Weights of ``n_episodes`` random DAGs, shape ``(n_episodes, 5, 5)`` (lesson 03)."""
+    n_episodes = check_n_samples(n_episodes, "n_episodes")
+    rng = check_rng(rng)
+    upper = np.triu(rng.choice(np.asarray(WEIGHT_VALUES), size=(n_episodes, N_VARIABLES, N_VARIABLES)), k=1)
+    order = np.argsort(rng.random((n_episodes, N_VARIABLES)), axis=1)
+    weights = np.zeros_like(upper)
+    batch = np.arange(n_episodes)[:, None, None]
+    weights[batch, order[:, :, None], order[:, None, :]] = upper
+    return weights
+
+
+def total_effects(weights: np.ndarray) -> np.ndarray:
+    """``effects[b, i, j]``: the total effect of ``X_i`` on ``X_j`` (sum over directed paths) (lesson 03).
+
+    The diagonal is 1. For a DAG on n variables, ``(I - W)^-1 = I + W + W^2 + ... + W^(n-1)``.
+    """
+    weights = np.asarray(weights, dtype=float)
+    n = weights.shape[-1]
+    effects = np.broadcast_to(np.eye(n), weights.shape).copy()
+    power = effects.copy()
+    for _ in range(n - 1):
+        power = power @ weights
+        effects += power
+    return effects
+
+
+def ancestry(weights: np.ndarray) -> np.ndarray:
+    """``reach[b, i, j]`` is True when there is a directed path ``i -> ... -> j`` (lesson 03).
+
+    Uses the edges, not the effects: paths whose effects cancel still make an ancestor.
+    """
+    adjacency = (np.asarray(weights) != 0).astype(np.int64)
+    reach = adjacency.copy()
+    power = adjacency.copy()
+    for _ in range(adjacency.shape[-1] - 2):
+        power = np.minimum(power @ adjacency, 1)
+        reach = np.maximum(reach, power)
+    return reach.astype(bool)
+
+
+def is_heldout(weights: np.ndarray) -> np.ndarray:
+    """True for structures in which X0 is an ancestor of X1: never in training (lesson 03)."""
+    return ancestry(weights)[..., 0, 1]
+
+
+def best_goal_values(effects: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """``values[b, j] = |total effect of X_j on the target|``, with the target itself set to -inf (lesson 03)."""
+    n_episodes = effects.shape[0]
+    values = np.abs(effects[np.arange(n_episodes), :, target])
+    values[np.arange(n_episodes), target] = -np.inf
+    return values
+
+
+def is_critical(effects: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """True where the target is X1 and X0 is its unique best cause (lesson 03)."""
+    values = best_goal_values(effects, target)
+    best = values[:, 0]
+    others = np.delete(values, 0, axis=1).max(axis=1)
+    return (target == 1) & (best > others + 1e-9)
+
+
+def _choose_targets(effects: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A target per episode, uniformly among variables that some other variable affects."""
+    off_diagonal = np.abs(effects) * (1 - np.eye(effects.shape[-1]))
+    has_cause = off_diagonal.max(axis=1) > 0  # (n, variables): variable j has a cause
+    scores = rng.random(has_cause.shape) + has_cause  # the ones with a cause score above 1
+    return np.argmax(scores, axis=1)
+
+
+def sample_structures(n_episodes: int, rng: np.random.Generator, split: str = "train"):
+    """``(weights, effects, target)`` for ``n_episodes`` episodes of one split (lesson 03).
+
+    ``split``: ``"train"`` (X0 is never an ancestor of X1), ``"heldout"`` (it always is),
+    ``"critical"`` (held-out, target X1, X0 its unique best cause) or ``"all"``. Every episode's
+    target has at least one cause, so there is always something to find.
+    """
+    if split not in SPLITS:
+        raise ValueError(f"split must be one of {SPLITS}, got {split!r}.")
+    n_episodes = check_n_samples(n_episodes, "n_episodes")
+    rng = check_rng(rng)
+    kept_weights, kept_targets, have = [], [], 0
+    while have < n_episodes:
+        batch = max(64, int(1.5 * (n_episodes - have)) if split != "critical" else 12 * (n_episodes - have))
+        weights = random_dag_weights(batch, rng)
+        effects = total_effects(weights)
+        keep = np.abs(effects * (1 - np.eye(N_VARIABLES))).max(axis=(1, 2)) > 0  # at least one effect
+        if split == "critical":
+            target = np.ones(batch, dtype=np.int64)
+        else:
+            target = _choose_targets(effects, rng)
+        if split == "train":
+            keep &= ~is_heldout(weights)
+        elif split == "heldout":
+            keep &= is_heldout(weights)
+        elif split == "critical":
+            keep &= is_heldout(weights) & is_critical(effects, target)
+        kept_weights.append(weights[keep])
+        kept_targets.append(target[keep])
+        have += int(keep.sum())
+    weights = np.concatenate(kept_weights)[:n_episodes]
+    target = np.concatenate(kept_targets)[:n_episodes]
+    return weights, total_effects(weights), target
+
+
+# ----------------------------------------------------------------------------- acting
+def exploration_step(weights: np.ndarray, actions: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """The values of all variables after one exploration action per episode (lesson 03).
+
+    ``actions[b] = 0`` observes; ``actions[b] = i + 1`` applies ``do(X_i = 5)``. Returns shape
+    ``(n_episodes, 5)``.
+    """
+    actions = np.asarray(actions)
+    n_episodes = weights.shape[0]
+    if actions.shape != (n_episodes,) or actions.min(initial=0) < 0 or actions.max(initial=0) >= N_EXPLORATION_ACTIONS:
+        raise ValueError(
+            f"actions must hold one exploration action per episode (shape ({n_episodes},)), each 0 (observe) or "
+            f"1 to {N_VARIABLES} (do(X_i = 5) is i + 1); got shape {actions.shape}."
+        )
+    noise = rng.normal(0.0, NOISE_SD, size=(n_episodes, N_VARIABLES))
+    intervened = actions > 0
+    variable = np.where(intervened, actions - 1, 0)
+    rows = np.arange(n_episodes)
+    mutilated = weights.copy()
+    mutilated[rows[intervened], :, variable[intervened]] = 0.0  # cut the edges into the intervened variable
+    noise[rows[intervened], variable[intervened]] = INTERVENTION_VALUE
+    values = noise.copy()
+    for _ in range(N_VARIABLES):  # x = noise + x W converges in n steps on a DAG
+        values = noise + np.einsum("bi,bij->bj", values, mutilated)
+    return values
+
+
+def goal_reward(effects: np.ndarray, target: np.ndarray, goal_action: np.ndarray) -> np.ndarray:
+    """The target's expected value under each episode's goal intervention (lesson 03).
+
+    ``goal_action = 2 * j`` is ``do(X_j = +5)``, ``2 * j + 1`` is ``do(X_j = -5)``. Intervening on
+    the target itself is not allowed and raises.
+    """
+    goal_action = np.asarray(goal_action)
+    variable, negative = goal_action // 2, goal_action % 2 == 1
+    if np.any(variable == target):
+        raise ValueError("a goal action intervenes on the target itself; choose j != target.")
+    sign = np.where(negative, -1.0, 1.0)
+    return sign * INTERVENTION_VALUE * effects[np.arange(len(target)), variable, target]
+
+
+def optimal_goal_action(effects: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """The goal action of an agent that knows the structure (lesson 03)."""
+    values = best_goal_values(effects, target)
+    variable = np.argmax(values, axis=1)
+    effect = effects[np.arange(len(target)), variable, target]
+    return 2 * variable + (effect < 0)
+
+
+def normalised_reward(reward: np.ndarray, optimal: np.ndarray) -> float:
+    """``mean(reward) / mean(optimal reward)``: random choice scores 0 and optimal 1 (lesson 03).
+
+    A uniformly random goal action has expected reward exactly 0 (for each variable the +5 and
+    -5 interventions cancel), so no random baseline needs subtracting.
+    """
+    reward, optimal = np.asarray(reward, dtype=float), np.asarray(optimal, dtype=float)
+    if reward.shape != optimal.shape or reward.size == 0:
+        raise ValueError("reward and optimal must be non-empty arrays of the same shape.")
+    total = optimal.sum()
+    if total <= 0:
+        raise ValueError("the optimal reward is 0 in every episode: nothing to normalise by.")
+    return float(reward.sum() / total)
+
+
+# ----------------------------------------------------------------------------- the expert
+def expert_exploration(n_episodes: int, rng: np.random.Generator) -> np.ndarray:
+    """The expert's exploration actions: every variable intervened on once, in a random order (lesson 03)."""
+    return np.argsort(rng.random((n_episodes, N_VARIABLES)), axis=1) + 1
+
+
+def estimated_effects(actions: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Effects on every variable estimated from an episode's own interventions (lesson 03).
+
+    ``estimate[b, j, k]`` is (value of ``X_k`` when ``do(X_j = 5)``) / 5, averaged over the
+    steps that intervened on ``X_j``; NaN where ``X_j`` was never intervened on.
+    """
+    n_episodes = actions.shape[0]
+    total = np.zeros((n_episodes, N_VARIABLES, N_VARIABLES))
+    count = np.zeros((n_episodes, N_VARIABLES))
+    for step in range(actions.shape[1]):
+        intervened = actions[:, step] > 0
+        rows = np.nonzero(intervened)[0]
+        variable = actions[rows, step] - 1
+        total[rows, variable] += values[rows, step] / INTERVENTION_VALUE
+        count[rows, variable] += 1
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return total / count[:, :, None]
+
+
+def goal_from_estimates(estimate: np.ndarray, target: np.ndarray, rng: np.random.Generator | None = None) -> np.ndarray:
+    """The goal action that maximises the estimated effect on the target (lesson 03).
+
+    Variables never intervened on (NaN estimates) are skipped; an episode without any usable
+    estimate gets a random goal action (needs ``rng``).
+    """
+    n_episodes = len(target)
+    on_target = estimate[np.arange(n_episodes), :, target].copy()
+    on_target[np.arange(n_episodes), target] = np.nan
+    magnitude = np.where(np.isnan(on_target), -np.inf, np.abs(on_target))
+    variable = np.argmax(magnitude, axis=1)
+    sign_negative = on_target[np.arange(n_episodes), variable] < 0
+    action = 2 * variable + sign_negative
+    unknown = np.isinf(magnitude.max(axis=1))
+    if np.any(unknown):
+        if rng is None:
+            raise ValueError("some episodes have no estimates; pass rng to choose for them at random.")
+        action[unknown] = random_goal_actions(target[unknown], rng)
+    return action
+
+
+def random_goal_actions(target: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Uniformly random goal actions that never intervene on the target (lesson 03)."""
+    variable = rng.integers(0, N_VARIABLES - 1, size=len(target))
+    variable = variable + (variable >= target)  # skip the target
+    return 2 * variable + rng.integers(0, 2, size=len(target))
+
+
+@dataclass
+class EpisodeBatch:
+    """Logged episodes: the structures, what was done and seen, and the goal choice (lesson 03)."""
+
+    weights: np.ndarray  # (n, 5, 5)
+    effects: np.ndarray  # (n, 5, 5) total effects
+    target: np.ndarray  # (n,)
+    actions: np.ndarray  # (n, steps): 0 observe, i + 1 do(X_i = 5)
+    values: np.ndarray  # (n, steps, 5): what was seen after each action
+    goal_action: np.ndarray  # (n,)
+
+    def __len__(self) -> int:
+        return len(self.target)
+
+    @property
+    def reward(self) -> np.ndarray:
+        return goal_reward(self.effects, self.target, self.goal_action)
+
+    @property
+    def optimal_reward(self) -> np.ndarray:
+        return goal_reward(self.effects, self.target, optimal_goal_action(self.effects, self.target))
+
+
+def run_exploration(weights: np.ndarray, actions: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Values seen after a fixed sequence of exploration actions ``(n, steps)`` (lesson 03)."""
+    return np.stack([exploration_step(weights, actions[:, s], rng) for s in range(actions.shape[1])], axis=1)
+
+
+def expert_episodes(n_episodes: int, rng: np.random.Generator, split: str = "train") -> EpisodeBatch:
+    """Logs of the expert: it intervenes on each variable once, then picks the best goal from its data (lesson 03)."""
+    rng = check_rng(rng)
+    weights, effects, target = sample_structures(n_episodes, rng, split)
+    actions = expert_exploration(len(target), rng)
+    values = run_exploration(weights, actions, rng)
+    goal = goal_from_estimates(estimated_effects(actions, values), target)
+    return EpisodeBatch(weights, effects, target, actions, values, goal)

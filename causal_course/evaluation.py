@@ -1,0 +1,130 @@
+"""Interactive evaluation: agents act in fresh episodes and are scored by normalised reward.
+
+Introduced in lesson 03. A trained model is run *interactively*: it chooses each exploration
+action itself, the environment answers, and it then chooses its goal action. Scores are
+normalised so that random choice = 0 and optimal = 1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from causal_course.episodes import (
+    N_EXPLORATION_STEPS,
+    exploration_step,
+    goal_reward,
+    normalised_reward,
+    optimal_goal_action,
+    sample_structures,
+)
+from causal_course.models import encode_episodes
+from causal_course.validation import check_rng
+
+import torch  # noqa: E402
+
+
+@dataclass
+class TestSet:
+    """Structures and targets for one evaluation split (lesson 03)."""
+
+    name: str
+    weights: np.ndarray
+    effects: np.ndarray
+    target: np.ndarray
+
+    @property
+    def optimal_reward(self) -> np.ndarray:
+        return goal_reward(self.effects, self.target, optimal_goal_action(self.effects, self.target))
+
+
+def make_test_sets(n_episodes: int, rng: np.random.Generator) -> dict:
+    """In-distribution, held-out and critical test sets of ``n_episodes`` each (lesson 03)."""
+    rng = check_rng(rng)
+    sets = {}
+    for name, split in (("in_distribution", "train"), ("heldout", "heldout"), ("critical", "critical")):
+        weights, effects, target = sample_structures(n_episodes, rng, split)
+        sets[name] = TestSet(name, weights, effects, target)
+    return sets
+
+
+def _choose(logits: torch.Tensor, sample: bool, generator: torch.Generator) -> np.ndarray:
+    if sample:
+        return torch.multinomial(torch.softmax(logits, dim=-1), 1, generator=generator).squeeze(1).numpy()
+    return torch.argmax(logits, dim=-1).numpy()
+
+
+@torch.no_grad()
+def rollout(model, weights: np.ndarray, target: np.ndarray, rng: np.random.Generator, sample: bool = True,
+            seed: int = 0):
+    """Run ``model`` interactively in the given episodes (lesson 03).
+
+    Returns ``(actions (n, 5), values (n, 5, 5), goal_action (n,))``. With ``sample=True`` each
+    action is drawn from the model's distribution (a ``torch.Generator`` seeded by ``seed``);
+    otherwise the most probable action is taken (greedy).
+    """
+    rng = check_rng(rng)
+    model.eval()
+    generator = torch.Generator().manual_seed(seed)
+    n = len(target)
+    actions = np.zeros((n, 0), dtype=np.int64)
+    values = np.zeros((n, 0, weights.shape[-1]))
+    for step in range(N_EXPLORATION_STEPS):
+        explore_logits, _ = model(encode_episodes(actions, values, None))
+        action = _choose(explore_logits[:, -1], sample, generator)
+        seen = exploration_step(weights, action, rng)
+        actions = np.concatenate([actions, action[:, None]], axis=1)
+        values = np.concatenate([values, seen[:, None]], axis=1)
+    _, goal_logits = model(encode_episodes(actions, values, target), target)
+    return actions, values, _choose(goal_logits, sample, generator)
+
+
+def model_agent(model, sample: bool = True, seed: int = 0):
+    """Wrap a model as an agent ``(weights, target, rng) -> goal_action`` (lesson 03)."""
+
+    def agent(weights, target, rng):
+        return rollout(model, weights, target, rng, sample=sample, seed=seed)[2]
+
+    return agent
+
+
+def evaluate_agent(agent, test_set: TestSet, rng: np.random.Generator) -> float:
+    """Normalised reward of ``agent`` on ``test_set`` (lesson 03)."""
+    goal = agent(test_set.weights, test_set.target, rng)
+    reward = goal_reward(test_set.effects, test_set.target, goal)
+    return normalised_reward(reward, test_set.optimal_reward)
+
+
+def exploration_summary(actions: np.ndarray) -> dict:
+    """How an agent explored: share of episodes that intervened on all 5 variables, and repeats (lesson 03)."""
+    intervened = actions > 0
+    distinct = np.array([len(set(row[row > 0])) for row in actions])
+    return {
+        "all_variables_share": float(np.mean(distinct == actions.shape[1])),
+        "observe_share": float(np.mean(~intervened)),
+        "repeat_share": float(np.mean(intervened.sum(axis=1) - distinct > 0)),
+    }
+
+
+def disagreement_analysis(model, test_set: TestSet, rng: np.random.Generator, seed: int = 0) -> dict:
+    """Where the correlational strategy and the optimal choice disagree, who is right? (lesson 03)
+
+    Returns the share of episodes where the correlational agent's goal differs from the optimal
+    one, and the normalised reward of the model and of the correlational agent on those episodes
+    and on the others.
+    """
+    from causal_course.baselines import correlational_agent
+
+    rng = check_rng(rng)
+    optimal = optimal_goal_action(test_set.effects, test_set.target)
+    correlational = correlational_agent(test_set.weights, test_set.target, rng)
+    model_goal = rollout(model, test_set.weights, test_set.target, rng, sample=True, seed=seed)[2]
+    differ = correlational != optimal
+    result = {"disagree_share": float(differ.mean())}
+    optimal_reward = test_set.optimal_reward
+    for name, goal in (("model", model_goal), ("correlational", correlational)):
+        reward = goal_reward(test_set.effects, test_set.target, goal)
+        for subset, rows in (("disagree", differ), ("agree", ~differ)):
+            result[f"{name}_{subset}"] = normalised_reward(reward[rows], optimal_reward[rows]) if rows.any() else float("nan")
+    return result

@@ -1,0 +1,92 @@
+"""The course's experiments, one function per ``causal-course experiment NAME``.
+
+Introduced in lesson 03 (``passive``). Each returns a JSON-ready dict of figures.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from causal_course import baselines
+from causal_course.config import fast_mode
+from causal_course.episodes import expert_episodes
+
+# Training budgets (steps of 256 episodes). On 2 CPU cores one step takes about 35 ms.
+PASSIVE_STEPS = 1500
+PASSIVE_STEPS_FAST = 120
+TEST_EPISODES = 2000
+TEST_EPISODES_FAST = 300
+
+BASELINE_NAMES = ("optimal", "causal_inference", "correlational", "regression_5_samples",
+                  "regression_unlimited", "memorising", "random")
+
+
+def baseline_agents(rng: np.random.Generator) -> dict:
+    """Every baseline of lesson 03 as ``name -> agent`` (the memorising one learns from expert logs)."""
+    training = expert_episodes(20_000, rng, "train")
+    return {
+        "optimal": baselines.optimal_agent,
+        "causal_inference": baselines.causal_inference_agent,
+        "correlational": baselines.correlational_agent,
+        "regression_5_samples": baselines.regression_agent,
+        "regression_unlimited": lambda w, t, r: baselines.regression_agent(w, t, r, n_samples=None),
+        "memorising": baselines.memorising_agent_from(training.goal_action, training.target),
+        "random": baselines.random_agent,
+    }
+
+
+def evaluate_everything(model, test_sets: dict, seed: int, agents: dict | None = None) -> dict:
+    """Normalised reward of the model (sampled and greedy) and every baseline on every test set (lesson 03)."""
+    from causal_course.evaluation import evaluate_agent, exploration_summary, model_agent, rollout
+
+    agents = agents if agents is not None else baseline_agents(np.random.default_rng(seed + 1_000))
+    results = {}
+    for name, test_set in test_sets.items():
+        group = {}
+        if model is not None:
+            group["model"] = evaluate_agent(model_agent(model, sample=True, seed=seed), test_set,
+                                            np.random.default_rng(seed + 2_000))
+            group["model_greedy"] = evaluate_agent(model_agent(model, sample=False, seed=seed), test_set,
+                                                   np.random.default_rng(seed + 2_000))
+        for agent_name, agent in agents.items():
+            group[agent_name] = evaluate_agent(agent, test_set, np.random.default_rng(seed + 3_000))
+        results[name] = group
+    if model is not None:
+        heldout = test_sets["heldout"]
+        actions, _, _ = rollout(model, heldout.weights, heldout.target, np.random.default_rng(seed + 4_000),
+                                sample=True, seed=seed)
+        results["model_exploration"] = exploration_summary(actions)
+    return results
+
+
+def passive(seed: int = 0, fast: bool = False, n_steps: int | None = None, architecture: str = "transformer",
+            n_test: int | None = None, progress: bool = False, n_threads: int | None = None) -> dict:
+    """Lesson 03: train by behaviour cloning on expert logs, then test interactively (``experiment passive``).
+
+    Returns ``{"seed", "train_seconds", "episodes_seen", "heldout", "in_distribution", "critical", ...}``
+    where each group maps ``model``, ``optimal``, ``causal_inference``, ``correlational``, ``random``
+    (and the extra baselines) to a normalised reward (random = 0, optimal = 1).
+    """
+    from causal_course.evaluation import make_test_sets
+    from causal_course.models import build_model, count_parameters
+    from causal_course.training import train_behaviour_cloning
+
+    fast = fast or fast_mode()
+    n_steps = n_steps if n_steps is not None else (PASSIVE_STEPS_FAST if fast else PASSIVE_STEPS)
+    n_test = n_test if n_test is not None else (TEST_EPISODES_FAST if fast else TEST_EPISODES)
+    test_sets = make_test_sets(n_test, np.random.default_rng(seed + 5_000))
+    model = build_model(architecture, seed=seed)
+    history = train_behaviour_cloning(model, n_steps, np.random.default_rng(seed), progress=progress,
+                                      n_threads=n_threads)
+    results = evaluate_everything(model, test_sets, seed)
+    return {
+        "experiment": "passive",
+        "seed": seed,
+        "architecture": architecture,
+        "n_parameters": count_parameters(model),
+        "n_steps": n_steps,
+        "train_seconds": round(history.train_seconds, 2),
+        "episodes_seen": history.total_episodes,
+        "test_episodes": n_test,
+        **{key: ({k: round(v, 4) for k, v in value.items()}) for key, value in results.items()},
+    }

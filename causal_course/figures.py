@@ -1,0 +1,97 @@
+"""Static result figures of lessons 03 onwards: methods compared across test sets, learning curves.
+
+Introduced in lesson 03. Every function takes plain results (dicts of numbers) and returns a
+matplotlib Figure, so the figures are tested without training anything.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from causal_course.plotting import PALETTE
+
+GROUPS = ("in_distribution", "heldout", "critical")
+GROUP_LABELS = {"in_distribution": "in-distribution", "heldout": "held-out", "critical": "critical"}
+METHOD_LABELS = {
+    "model": "model (sampled)",
+    "model_greedy": "model (greedy)",
+    "optimal": "optimal",
+    "causal_inference": "causal inference",
+    "correlational": "correlational",
+    "regression_5_samples": "regression, 5 obs.",
+    "regression_unlimited": "regression, unlimited obs.",
+    "memorising": "memorising",
+    "random": "random",
+}
+
+
+def mean_and_standard_error(values) -> tuple[float, float]:
+    """Mean and standard error of the mean (0 for a single value) (lesson 03)."""
+    values = np.asarray(values, dtype=float)
+    if values.size == 0:
+        raise ValueError("no values to average.")
+    se = float(values.std(ddof=1) / np.sqrt(values.size)) if values.size > 1 else 0.0
+    return float(values.mean()), se
+
+
+def summarise_runs(runs: list, methods, groups=GROUPS) -> dict:
+    """``{group: {method: (mean, se)}}`` over runs (e.g. seeds) of ``experiment passive`` (lesson 03)."""
+    return {g: {m: mean_and_standard_error([run[g][m] for run in runs]) for m in methods if m in runs[0][g]}
+            for g in groups}
+
+
+def render_method_comparison(runs: list, methods=("model", "causal_inference", "correlational",
+                                                  "regression_5_samples", "memorising", "random"),
+                             title: str = "Normalised reward (random = 0, optimal = 1)"):
+    """Grouped bars: each method on each test set, mean and standard error over runs (lesson 03)."""
+    from matplotlib.figure import Figure
+
+    summary = summarise_runs(runs, methods)
+    methods = [m for m in methods if m in summary[GROUPS[0]]]
+    colours = [PALETTE[c] for c in ("blue", "green", "vermillion", "orange", "purple", "black", "sky", "yellow")]
+    hatches = ["", "//", "..", "xx", "\\\\", "--", "++", "oo"]
+    fig = Figure(figsize=(9, 3.8), layout="constrained")
+    ax = fig.add_subplot()
+    width = 0.8 / len(methods)
+    for k, method in enumerate(methods):
+        means = [summary[g][method][0] for g in GROUPS]
+        errors = [summary[g][method][1] for g in GROUPS]
+        positions = np.arange(len(GROUPS)) + (k - (len(methods) - 1) / 2) * width
+        ax.bar(positions, means, width, yerr=errors, capsize=3, color=colours[k % len(colours)],
+               hatch=hatches[k % len(hatches)], edgecolor="white", label=METHOD_LABELS.get(method, method))
+    ax.axhline(1.0, color="black", linewidth=0.8, linestyle="--")
+    ax.axhline(0.0, color="black", linewidth=0.8)
+    ax.set_xticks(np.arange(len(GROUPS)), [GROUP_LABELS[g] for g in GROUPS])
+    ax.set_ylabel("normalised reward")
+    ax.set_ylim(-0.2, 1.15)
+    ax.set_title(f"{title}; {len(runs)} run(s), error bars = standard error")
+    ax.legend(fontsize=8, ncol=3, loc="upper right")
+    return fig
+
+
+def render_learning_curves(curves: dict, groups=("heldout", "critical"), reference: dict | None = None):
+    """Normalised reward against training time, one line per group, mean and SE over seeds (lesson 03).
+
+    ``curves`` is ``{"seconds": [...], group: [[reward per budget] per seed], ...}``;
+    ``reference`` maps a label to a horizontal line (for instance the correlational baseline).
+    """
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(6.5, 3.8), layout="constrained")
+    ax = fig.add_subplot()
+    styles = {"heldout": ("blue", "o", "-"), "critical": ("vermillion", "s", "--"), "in_distribution": ("green", "^", ":")}
+    for group in groups:
+        colour, marker, line = styles.get(group, ("black", "o", "-"))
+        per_seed = np.asarray(curves[group], dtype=float)
+        mean = per_seed.mean(axis=0)
+        se = per_seed.std(axis=0, ddof=1) / np.sqrt(len(per_seed)) if len(per_seed) > 1 else np.zeros_like(mean)
+        ax.errorbar(curves["seconds"], mean, yerr=se, color=PALETTE[colour], marker=marker, linestyle=line,
+                    capsize=3, label=GROUP_LABELS.get(group, group))
+    for k, (label, value) in enumerate((reference or {}).items()):
+        ax.axhline(value, color=PALETTE["black"], linestyle=[":", "-."][k % 2], linewidth=1, label=label)
+    ax.set_xlabel("training time on 2 CPU cores (s)")
+    ax.set_ylabel("normalised reward")
+    ax.set_ylim(0, 1.05)
+    ax.set_title("Interactive test after passive training")
+    ax.legend(fontsize=8, loc="lower right")
+    return fig

@@ -1,0 +1,146 @@
+"""Small sequence models that act in the causal-DAG episodes: a causal transformer and a GRU.
+
+Introduced in lesson 03. An episode is a sequence of 7 tokens:
+
+* position 0: the start token;
+* positions 1 to 5: one per exploration step, the action taken (one-hot over observe, do(X0..X4))
+  and the 5 values then seen, divided by 5;
+* position 6: the goal query, naming the target (one-hot).
+
+The model reads the sequence left to right (a causal mask: no peeking ahead). Its output at
+position ``k`` (0 to 4) is the distribution of the exploration action of step ``k + 1``; its
+output at position 6 is the distribution of the goal action (``2 * j`` for do(X_j = +5),
+``2 * j + 1`` for do(X_j = -5)), with the target's own actions masked out.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from causal_course.episodes import (
+    INTERVENTION_VALUE,
+    N_EXPLORATION_ACTIONS,
+    N_EXPLORATION_STEPS,
+    N_GOAL_ACTIONS,
+    N_VARIABLES,
+)
+
+# PyTorch busy-waits between parallel regions by default; on a shared 2-core machine that made
+# training steps 4 to 10 times slower. Must be set before torch is first imported.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+import torch  # noqa: E402
+from torch import nn  # noqa: E402
+
+SEQUENCE_LENGTH = N_EXPLORATION_STEPS + 2
+GOAL_POSITION = SEQUENCE_LENGTH - 1
+FEATURES = N_EXPLORATION_ACTIONS + N_VARIABLES + N_VARIABLES + 2  # action, values, target, start/goal flags
+_VALUES = slice(N_EXPLORATION_ACTIONS, N_EXPLORATION_ACTIONS + N_VARIABLES)
+_TARGET = slice(N_EXPLORATION_ACTIONS + N_VARIABLES, N_EXPLORATION_ACTIONS + 2 * N_VARIABLES)
+_START_FLAG, _GOAL_FLAG = FEATURES - 2, FEATURES - 1
+
+
+def encode_episodes(actions: np.ndarray, values: np.ndarray, target: np.ndarray | None) -> torch.Tensor:
+    """Token features ``(n, steps + 1 or + 2, FEATURES)`` for logged or partial episodes (lesson 03).
+
+    ``actions`` ``(n, s)`` and ``values`` ``(n, s, 5)`` are the first ``s`` exploration steps. With a
+    ``target`` the goal query is appended (use it only after all 5 steps).
+    """
+    n, steps = actions.shape
+    length = steps + 1 + (target is not None)
+    tokens = np.zeros((n, length, FEATURES), dtype=np.float32)
+    tokens[:, 0, _START_FLAG] = 1.0
+    if steps:
+        positions = np.arange(1, steps + 1)
+        tokens[np.arange(n)[:, None], positions[None, :], actions] = 1.0
+        tokens[:, 1:steps + 1, _VALUES] = values / INTERVENTION_VALUE
+    if target is not None:
+        tokens[np.arange(n), -1, _TARGET.start + np.asarray(target)] = 1.0
+        tokens[:, -1, _GOAL_FLAG] = 1.0
+    return torch.from_numpy(tokens)
+
+
+def goal_mask(target) -> torch.Tensor:
+    """``(n, 10)`` boolean mask, True for the two goal actions on the target itself (forbidden)."""
+    target = torch.as_tensor(np.asarray(target), dtype=torch.long)
+    mask = torch.zeros(len(target), N_GOAL_ACTIONS, dtype=torch.bool)
+    rows = torch.arange(len(target))
+    mask[rows, 2 * target] = True
+    mask[rows, 2 * target + 1] = True
+    return mask
+
+
+class EpisodePolicy(nn.Module):
+    """Shared heads: exploration logits at positions 0-4, goal logits at position 6 (lesson 03)."""
+
+    def __init__(self, width: int):
+        super().__init__()
+        self.explore_head = nn.Linear(width, N_EXPLORATION_ACTIONS)
+        self.goal_head = nn.Linear(width, N_GOAL_ACTIONS)
+
+    def encode(self, tokens: torch.Tensor) -> torch.Tensor:  # (n, length, FEATURES) -> (n, length, width)
+        raise NotImplementedError
+
+    def forward(self, tokens: torch.Tensor, target=None):
+        """``(explore_logits (n, length, 6), goal_logits (n, 10) or None)``."""
+        hidden = self.encode(tokens)
+        explore = self.explore_head(hidden)
+        goal = None
+        if target is not None:
+            goal = self.goal_head(hidden[:, -1]).masked_fill(goal_mask(target), float("-inf"))
+        return explore, goal
+
+
+class CausalTransformer(EpisodePolicy):
+    """A small causal (decoder-only) transformer over the episode's tokens (lesson 03)."""
+
+    def __init__(self, width: int = 64, n_layers: int = 2, n_heads: int = 4):
+        super().__init__(width)
+        self.embed = nn.Linear(FEATURES, width)
+        self.position = nn.Parameter(torch.zeros(SEQUENCE_LENGTH, width))
+        nn.init.normal_(self.position, std=0.02)
+        layer = nn.TransformerEncoderLayer(width, n_heads, dim_feedforward=4 * width, dropout=0.0,
+                                           batch_first=True, norm_first=True)
+        self.blocks = nn.TransformerEncoder(layer, n_layers, enable_nested_tensor=False)
+        self.norm = nn.LayerNorm(width)
+
+    def encode(self, tokens):
+        length = tokens.shape[1]
+        mask = nn.Transformer.generate_square_subsequent_mask(length)
+        hidden = self.embed(tokens) + self.position[:length]
+        return self.norm(self.blocks(hidden, mask=mask, is_causal=True))
+
+
+class GRUPolicy(EpisodePolicy):
+    """A GRU of similar size, trained the same way: the architecture comparison of lesson 03."""
+
+    def __init__(self, width: int = 128):
+        super().__init__(width)
+        self.embed = nn.Linear(FEATURES, width)
+        self.gru = nn.GRU(width, width, batch_first=True)
+
+    def encode(self, tokens):
+        hidden, _ = self.gru(torch.relu(self.embed(tokens)))
+        return hidden
+
+
+ARCHITECTURES = {"transformer": CausalTransformer, "gru": GRUPolicy}
+
+
+def build_model(architecture: str = "transformer", seed: int = 0, **sizes) -> EpisodePolicy:
+    """A freshly initialised model; the same seed gives the same weights (lesson 03).
+
+    The global torch random state is left as it was.
+    """
+    if architecture not in ARCHITECTURES:
+        raise ValueError(f"architecture must be one of {sorted(ARCHITECTURES)}, got {architecture!r}.")
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        return ARCHITECTURES[architecture](**sizes)
+
+
+def count_parameters(model: nn.Module) -> int:
+    """The number of trainable parameters (lesson 03)."""
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)

@@ -1,0 +1,133 @@
+"""Behaviour cloning: train a sequence model to imitate logged episodes (lesson 03).
+
+Introduced in lesson 03. The model sees only logs of someone else's episodes (passive data); it
+is trained to predict the logged exploration actions and goal action (cross-entropy). Training
+data are drawn fresh for every step from a seeded ``numpy.random.Generator``; the model's
+initial weights come from its own seed, so a run is reproducible given the seeds and the number
+of steps.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from causal_course.episodes import EpisodeBatch, expert_episodes
+from causal_course.models import encode_episodes
+from causal_course.validation import check_n_samples, check_rng
+
+import torch  # noqa: E402  (after causal_course.models, which sets OMP_WAIT_POLICY)
+import torch.nn.functional as F  # noqa: E402
+
+
+def expert_training_batch(batch_size: int, rng: np.random.Generator) -> EpisodeBatch:
+    """Lesson 03's passive data: the expert's logged episodes on training structures."""
+    return expert_episodes(batch_size, rng, "train")
+
+
+@dataclass
+class TrainingHistory:
+    """What happened during training (lesson 03)."""
+
+    steps: list = field(default_factory=list)
+    episodes_seen: list = field(default_factory=list)
+    seconds: list = field(default_factory=list)
+    loss: list = field(default_factory=list)
+    checkpoints: list = field(default_factory=list)  # whatever the callback returned
+
+    @property
+    def train_seconds(self) -> float:
+        return self.seconds[-1] if self.seconds else 0.0
+
+    @property
+    def total_episodes(self) -> int:
+        return self.episodes_seen[-1] if self.episodes_seen else 0
+
+
+def imitation_loss(model, batch: EpisodeBatch) -> torch.Tensor:
+    """Cross-entropy of the logged exploration actions and goal action under the model (lesson 03)."""
+    tokens = encode_episodes(batch.actions, batch.values, batch.target)
+    explore_logits, goal_logits = model(tokens, batch.target)
+    steps = batch.actions.shape[1]
+    explore = F.cross_entropy(explore_logits[:, :steps].reshape(-1, explore_logits.shape[-1]),
+                              torch.as_tensor(batch.actions.reshape(-1), dtype=torch.long))
+    goal = F.cross_entropy(goal_logits, torch.as_tensor(batch.goal_action, dtype=torch.long))
+    return explore + goal
+
+
+def learning_rate_at(step: int, n_steps: int, peak: float, warmup: int = 100) -> float:
+    """Linear warm-up, then cosine decay to a tenth of the peak (lesson 03)."""
+    if step < warmup:
+        return peak * (step + 1) / warmup
+    progress = (step - warmup) / max(1, n_steps - warmup)
+    return peak * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1.0, progress))))
+
+
+def train_behaviour_cloning(
+    model,
+    n_steps: int,
+    rng: np.random.Generator,
+    batch_size: int = 256,
+    learning_rate: float = 5e-3,
+    make_batch: Callable[[int, np.random.Generator], EpisodeBatch] = expert_training_batch,
+    loss_fn: Callable = imitation_loss,
+    n_threads: int | None = None,
+    progress: bool = True,
+    callback: Callable | None = None,
+    callback_every: int = 0,
+    callback_at=(),
+) -> TrainingHistory:
+    """Train ``model`` for ``n_steps`` steps of ``batch_size`` fresh logged episodes (lesson 03).
+
+    ``make_batch(batch_size, rng)`` supplies the passive data (by default the expert's episodes
+    on training structures). ``n_threads`` sets ``torch.set_num_threads``. Every
+    ``callback_every`` steps (and after the last), and after each step listed in ``callback_at``,
+    ``callback(model, step)`` runs (its time is not counted as training time) and its result is
+    kept in ``history.checkpoints``.
+    """
+    n_steps = check_n_samples(n_steps, "n_steps")
+    batch_size = check_n_samples(batch_size, "batch_size")
+    rng = check_rng(rng)
+    if n_threads is not None:
+        torch.set_num_threads(int(n_threads))
+    optimiser = torch.optim.AdamW(model.parameters(), lr=learning_rate, weight_decay=0.01)
+    history = TrainingHistory()
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=n_steps, desc="behaviour cloning", unit="step")
+    model.train()
+    elapsed = 0.0
+    for step in range(n_steps):
+        start = time.perf_counter()
+        for group in optimiser.param_groups:
+            group["lr"] = learning_rate_at(step, n_steps, learning_rate)
+        loss = loss_fn(model, make_batch(batch_size, rng))
+        optimiser.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimiser.step()
+        elapsed += time.perf_counter() - start
+        history.steps.append(step + 1)
+        history.episodes_seen.append((step + 1) * batch_size)
+        history.seconds.append(elapsed)
+        history.loss.append(loss.item())
+        if bar is not None:
+            bar.update(1)
+            if step % 20 == 0:
+                bar.set_postfix(loss=f"{loss.item():.3f}")
+        done = step + 1
+        due = (callback_every and (done % callback_every == 0 or done == n_steps)) or done in callback_at
+        if callback is not None and due:
+            model.eval()
+            history.checkpoints.append(callback(model, step + 1))
+            model.train()
+    if bar is not None:
+        bar.close()
+    model.eval()
+    return history
