@@ -163,14 +163,14 @@ def exploration_step(weights: np.ndarray, actions: np.ndarray, rng: np.random.Ge
         )
     noise = rng.normal(0.0, NOISE_SD, size=(n_episodes, N_VARIABLES))
     intervened = actions > 0
-    variable = np.where(intervened, actions - 1, 0)
-    rows = np.arange(n_episodes)
+    rows = np.nonzero(intervened)[0]
+    variable = actions[rows] - 1
     mutilated = weights.copy()
-    mutilated[rows[intervened], :, variable[intervened]] = 0.0  # cut the edges into the intervened variable
-    noise[rows[intervened], variable[intervened]] = INTERVENTION_VALUE
-    values = noise.copy()
-    for _ in range(N_VARIABLES):  # x = noise + x W converges in n steps on a DAG
-        values = noise + np.einsum("bi,bij->bj", values, mutilated)
+    mutilated[rows, :, variable] = 0.0  # cut the edges into the intervened variable
+    noise[rows, variable] = INTERVENTION_VALUE
+    values = noise
+    for _ in range(N_VARIABLES - 1):  # x = noise + x W reaches its fixed point in n - 1 steps on a DAG
+        values = noise + (values[:, None, :] @ mutilated)[:, 0, :]
     return values
 
 
@@ -288,8 +288,14 @@ class EpisodeBatch:
 
 
 def run_exploration(weights: np.ndarray, actions: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Values seen after a fixed sequence of exploration actions ``(n, steps)`` (lesson 03)."""
-    return np.stack([exploration_step(weights, actions[:, s], rng) for s in range(actions.shape[1])], axis=1)
+    """Values seen after a fixed sequence of exploration actions ``(n, steps)``: shape ``(n, steps, 5)`` (lesson 03).
+
+    All steps are simulated in one vectorised call (each step is an independent draw).
+    """
+    n_episodes, steps = actions.shape
+    repeated = np.repeat(weights, steps, axis=0)
+    values = exploration_step(repeated, actions.reshape(-1), rng)
+    return values.reshape(n_episodes, steps, -1)
 
 
 def expert_episodes(n_episodes: int, rng: np.random.Generator, split: str = "train") -> EpisodeBatch:

@@ -80,6 +80,7 @@ def train_behaviour_cloning(
     callback: Callable | None = None,
     callback_every: int = 0,
     callback_at=(),
+    average_decay: float | None = 0.99,
 ) -> TrainingHistory:
     """Train ``model`` for ``n_steps`` steps of ``batch_size`` fresh logged episodes (lesson 03).
 
@@ -88,6 +89,10 @@ def train_behaviour_cloning(
     ``callback_every`` steps (and after the last), and after each step listed in ``callback_at``,
     ``callback(model, step)`` runs (its time is not counted as training time) and its result is
     kept in ``history.checkpoints``.
+
+    ``average_decay`` keeps an exponential moving average of the weights (decay per step); the
+    callback sees the averaged weights and the model ends with them. Averaging steadies the
+    scores, which otherwise rise and fall from one checkpoint to the next. ``None`` turns it off.
     """
     n_steps = check_n_samples(n_steps, "n_steps")
     batch_size = check_n_samples(batch_size, "batch_size")
@@ -101,6 +106,8 @@ def train_behaviour_cloning(
         from tqdm.auto import tqdm
 
         bar = tqdm(total=n_steps, desc="behaviour cloning", unit="step")
+    parameters = list(model.parameters())
+    averaged = [p.detach().clone() for p in parameters] if average_decay else None
     model.train()
     elapsed = 0.0
     for step in range(n_steps):
@@ -112,6 +119,11 @@ def train_behaviour_cloning(
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimiser.step()
+        if averaged is not None:
+            decay = min(average_decay, (1 + step) / (10 + step))  # short memory early on, like a warm start
+            with torch.no_grad():
+                for average, parameter in zip(averaged, parameters):
+                    average.lerp_(parameter.detach(), 1.0 - decay)
         elapsed += time.perf_counter() - start
         history.steps.append(step + 1)
         history.episodes_seen.append((step + 1) * batch_size)
@@ -124,10 +136,24 @@ def train_behaviour_cloning(
         done = step + 1
         due = (callback_every and (done % callback_every == 0 or done == n_steps)) or done in callback_at
         if callback is not None and due:
+            current = _swap_in(parameters, averaged)
             model.eval()
             history.checkpoints.append(callback(model, step + 1))
             model.train()
+            _swap_in(parameters, current)
     if bar is not None:
         bar.close()
+    _swap_in(parameters, averaged)
     model.eval()
     return history
+
+
+def _swap_in(parameters, values):
+    """Copy ``values`` into ``parameters`` and return the previous values (no-op for None)."""
+    if values is None:
+        return None
+    with torch.no_grad():
+        previous = [p.detach().clone() for p in parameters]
+        for p, v in zip(parameters, values):
+            p.copy_(v)
+    return previous

@@ -8,10 +8,9 @@ from causal_course.authoring import exercise_header
 from causal_course.checks import exercises_for, find_exercise, lessons, run_check
 
 
-@pytest.fixture(scope="module")
-def solution(root):
-    """The functions defined in the solved exercise cells of solutions/01_seeing_vs_doing.ipynb."""
-    notebook = nbformat.read(root / "solutions" / "01_seeing_vs_doing.ipynb", as_version=4)
+def solved_functions(root, lesson):
+    """The functions defined in the solved exercise cells of solutions/<lesson>.ipynb."""
+    notebook = nbformat.read(root / "solutions" / f"{lesson}.ipynb", as_version=4)
     namespace = {"np": np}
     for cell in notebook.cells:
         if cell.cell_type == "code" and exercise_header(cell.source):
@@ -19,17 +18,25 @@ def solution(root):
     return namespace
 
 
+@pytest.fixture(scope="module")
+def solution(root):
+    return solved_functions(root, "01_seeing_vs_doing")
+
+
 def verdict(exercise_id, answer):
     return run_check(find_exercise(exercise_id), answer)
 
 
-@pytest.mark.parametrize("exercise", exercises_for("01_seeing_vs_doing"), ids=lambda e: e.id)
-def test_solution_passes(solution, exercise):
-    result = run_check(exercise, solution[exercise.name])
+ALL_EXERCISES = [e for lesson in lessons() for e in exercises_for(lesson)]
+
+
+@pytest.mark.parametrize("exercise", ALL_EXERCISES, ids=lambda e: e.id)
+def test_solution_passes(root, exercise):
+    result = run_check(exercise, solved_functions(root, exercise.lesson)[exercise.name])
     assert result.passed, result.message
 
 
-@pytest.mark.parametrize("exercise", exercises_for("01_seeing_vs_doing"), ids=lambda e: e.id)
+@pytest.mark.parametrize("exercise", ALL_EXERCISES, ids=lambda e: e.id)
 def test_stub_and_empty_answers_fail(exercise):
     def stub(*args, **kwargs):
         raise NotImplementedError("stub")
@@ -132,3 +139,63 @@ def test_registry_ids_are_unique_and_named():
     assert len(ids) == len(set(ids))
     with pytest.raises(ValueError, match="known exercises"):
         find_exercise("9.9")
+
+
+# ------------------------------------------------------------------------- lesson 03
+def test_expert_choice_wrong_sign_or_wrong_evidence(root):
+    right = solved_functions(root, "03_passive_causal_strategies")["expert_goal_choice"]
+
+    def no_sign(actions, values, target):
+        return 2 * (right(actions, values, target) // 2)
+
+    assert "wrong sign" in verdict("3.1", no_sign).message
+
+    def reads_intervened_variable(actions, values, target):
+        best = max((s for s in range(5) if actions[s] > 0 and actions[s] - 1 != target),
+                   key=lambda s: abs(values[s, actions[s] - 1]))
+        return 2 * (actions[best] - 1)
+
+    assert not verdict("3.1", reads_intervened_variable).passed
+
+    def may_pick_target(actions, values, target):
+        return 2 * target
+
+    assert "target itself" in verdict("3.1", may_pick_target).message
+
+
+def test_correlational_choice_with_covariance_is_caught():
+    def covariance_choice(values, target):
+        covariance = np.cov(np.asarray(values).T)[:, target]
+        covariance[target] = 0.0
+        j = int(np.argmax(np.abs(covariance)))
+        return 2 * j + (covariance[j] < 0)
+
+    result = verdict("3.2", covariance_choice)
+    assert not result.passed and "covariance" in result.message
+
+
+def test_normalised_reward_per_episode_ratio_is_caught():
+    def per_episode(rewards, optimal):
+        rewards, optimal = np.asarray(rewards), np.asarray(optimal)
+        return float(np.nanmean(rewards / np.where(optimal == 0, np.nan, optimal)))
+
+    assert not verdict("3.3", per_episode).passed
+
+    def subtracts_half(rewards, optimal):
+        return float((np.mean(rewards) - 0.5 * np.mean(optimal)) / (0.5 * np.mean(optimal)))
+
+    assert "random agent" in verdict("3.3", subtracts_half).message
+
+
+def test_ancestor_predicate_mistakes_are_caught():
+    direct_only = lambda weights: bool(weights[0, 1] != 0)
+    assert "paths of any length" in verdict("3.4", direct_only).message or "cancel" in verdict("3.4", direct_only).message
+
+    def uses_total_effect(weights):
+        w = np.asarray(weights, dtype=float)
+        return bool(abs(np.linalg.inv(np.eye(5) - w)[0, 1]) > 1e-9)
+
+    assert "cancel" in verdict("3.4", uses_total_effect).message
+
+    transposed = lambda weights: bool(np.linalg.matrix_power(np.eye(5) + (np.asarray(weights) != 0).T, 4)[0, 1] > 0)
+    assert not verdict("3.4", transposed).passed

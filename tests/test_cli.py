@@ -80,3 +80,16 @@ def test_lab_command_line(monkeypatch, root):
     assert command[1:3] == ["-m", "jupyterlab"]
     assert f"--ServerApp.root_dir={root}" in command
     assert command[-3:] == ["--no-browser", "--port", "9999"]
+
+
+def test_experiment_passive_json_contract():
+    result = run("experiment", "passive", "--fast", "--json", "--seed", "1")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["seed"] == 1 and isinstance(data["train_seconds"], float) and data["episodes_seen"] > 0
+    for group in ("heldout", "in_distribution", "critical"):
+        scores = data[group]
+        assert {"model", "optimal", "causal_inference", "correlational", "random"} <= set(scores)
+        assert scores["optimal"] == 1.0 and scores["causal_inference"] > 0.95
+        assert abs(scores["random"]) < 0.25
+        assert all(isinstance(v, float) for v in scores.values())

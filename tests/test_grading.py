@@ -99,3 +99,11 @@ def test_gradebook_csv(graded, tmp_path):
     assert {"path", "score", "max_score", "exercise 1.1", "exercise 1.4", "errors"} <= set(rows[0])
     bob = next(r for r in rows if r["path"].endswith("bob.ipynb"))
     assert float(bob["score"]) == float(bob["max_score"])
+
+
+def test_lesson03_solution_full_marks_and_stubs_zero(root):
+    reports = grade_submissions([root / "solutions" / "03_passive_causal_strategies.ipynb",
+                                 root / "exercises" / "03_passive_causal_strategies.ipynb"], timeout=120)
+    solved, stubs = reports
+    assert solved["score"] == solved["max_score"] == 10, solved
+    assert stubs["score"] == 0 and len(stubs["exercises"]) == 4

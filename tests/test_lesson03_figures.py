@@ -1,0 +1,66 @@
+"""Lesson 03's figures and episode inspector, rendered headless from plain results."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from causal_course.evaluation import make_test_sets  # noqa: E402
+from causal_course.figures import mean_and_standard_error, render_learning_curves, render_method_comparison  # noqa: E402
+from causal_course.models import build_model  # noqa: E402
+from causal_course.pretrained import load_pretrained, load_results  # noqa: E402
+from causal_course.widgets.episode_inspector import (  # noqa: E402
+    describe_exploration,
+    describe_goal,
+    episode_inspector,
+    inspect_episodes,
+    render_episode_step,
+)
+
+
+def fake_run(shift):
+    methods = ("model", "causal_inference", "correlational", "regression_5_samples", "memorising", "random")
+    return {g: {m: 0.5 + shift for m in methods} for g in ("in_distribution", "heldout", "critical")}
+
+
+def test_mean_and_standard_error():
+    assert mean_and_standard_error([1.0, 2.0, 3.0]) == pytest.approx((2.0, 1.0 / np.sqrt(3)))
+    assert mean_and_standard_error([0.5]) == (0.5, 0.0)
+    with pytest.raises(ValueError):
+        mean_and_standard_error([])
+
+
+def test_method_comparison_and_curves_render():
+    fig = render_method_comparison([fake_run(0.0), fake_run(0.1)])
+    ax = fig.axes[0]
+    assert len(ax.containers) >= 6 and "2 run(s)" in ax.get_title()
+    curves = {"seconds": [10, 20], "heldout": [[0.5, 0.8], [0.6, 0.9]], "critical": [[0.2, 0.5], [0.3, 0.6]]}
+    fig = render_learning_curves(curves, reference={"correlational": 0.45})
+    assert fig.axes[0].get_xlabel().startswith("training time")
+
+
+def test_inspector_renders_every_step():
+    model = build_model(seed=0)
+    test_set = make_test_sets(20, np.random.default_rng(0))["critical"]
+    records = inspect_episodes(model, test_set, np.random.default_rng(1), n_episodes=3)
+    assert len(records) == 3 and set(records[0]["goal"]) == {"model", "optimal", "correlational"}
+    titles = [render_episode_step(records, 1, step).axes[1].get_title() for step in range(1, 7)]
+    assert len(set(titles)) == 6 and titles[-1].startswith("goal")
+    with pytest.raises(ValueError, match="step must be between"):
+        render_episode_step(records, 0, 7)
+    box = episode_inspector(records)
+    box.children[0].children[1].value = 6
+    assert box.figure.value.startswith("<img")
+    assert describe_goal(7) == "do(X3 = -5)" and describe_exploration(0) == "observe"
+
+
+def test_shipped_weights_and_results_load_and_agree():
+    model, info = load_pretrained("passive_transformer_seed0")
+    assert info["architecture"] == "transformer" and info["steps"] > 0
+    results = load_results("passive_results")
+    runs = results["transformer"]["runs"]
+    assert len(runs) == 3 and all(run["heldout"]["model"] > run["heldout"]["correlational"] for run in runs)
+    with pytest.raises(FileNotFoundError, match="benchmarks/passive.py"):
+        load_pretrained("nothing_here")

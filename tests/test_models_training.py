@@ -1,0 +1,92 @@
+"""The sequence models, behaviour cloning and the interactive evaluation of lesson 03."""
+
+import numpy as np
+import pytest
+import torch
+
+from causal_course import baselines as B
+from causal_course.episodes import expert_episodes
+from causal_course.evaluation import evaluate_agent, exploration_summary, make_test_sets, model_agent, rollout
+from causal_course.models import FEATURES, SEQUENCE_LENGTH, build_model, count_parameters, encode_episodes
+from causal_course.training import imitation_loss, train_behaviour_cloning
+
+
+def test_encoding_shapes():
+    batch = expert_episodes(4, np.random.default_rng(0))
+    tokens = encode_episodes(batch.actions, batch.values, batch.target)
+    assert tokens.shape == (4, SEQUENCE_LENGTH, FEATURES)
+    partial = encode_episodes(batch.actions[:, :2], batch.values[:, :2], None)
+    assert partial.shape == (4, 3, FEATURES)
+    assert torch.equal(partial, tokens[:, :3])
+
+
+@pytest.mark.parametrize("architecture", ["transformer", "gru"])
+def test_models_are_causal_and_never_choose_the_target(architecture):
+    model = build_model(architecture, seed=0)
+    batch = expert_episodes(8, np.random.default_rng(1))
+    tokens = encode_episodes(batch.actions, batch.values, batch.target)
+    explore, goal = model(tokens, batch.target)
+    changed = tokens.clone()
+    changed[:, 4:] += 1.0
+    explore_changed, _ = model(changed, batch.target)
+    assert torch.allclose(explore[:, :4], explore_changed[:, :4], atol=1e-5)  # no peeking ahead
+    assert torch.isinf(goal[torch.arange(8), 2 * torch.as_tensor(batch.target)]).all()
+
+
+def test_build_model_is_seeded_and_leaves_global_state_alone():
+    state = torch.random.get_rng_state()
+    a, b, c = build_model(seed=1), build_model(seed=1), build_model(seed=2)
+    assert torch.equal(torch.random.get_rng_state(), state)
+    pa, pb, pc = (torch.cat([p.flatten() for p in m.parameters()]) for m in (a, b, c))
+    assert torch.equal(pa, pb) and not torch.equal(pa, pc)
+    assert 50_000 < count_parameters(a) < 200_000
+    with pytest.raises(ValueError, match="architecture must be one of"):
+        build_model("lstm")
+
+
+def test_training_is_deterministic_and_respects_threads():
+    histories = []
+    for _ in range(2):
+        model = build_model(seed=3)
+        histories.append(train_behaviour_cloning(model, 5, np.random.default_rng(4), progress=False, n_threads=1))
+    assert histories[0].loss == histories[1].loss
+    assert torch.get_num_threads() == 1
+    assert histories[0].total_episodes == 5 * 256
+
+
+def test_short_training_beats_the_correlational_baseline_on_heldout_structures():
+    """Small budget, loose margin, not timed: a few seconds of imitation already generalise."""
+    torch.set_num_threads(2)
+    model = build_model(seed=0)
+    history = train_behaviour_cloning(model, 150, np.random.default_rng(0), progress=False)
+    assert history.loss[-1] < history.loss[0]
+    tests = make_test_sets(400, np.random.default_rng(1))
+    heldout = tests["heldout"]
+    model_score = evaluate_agent(model_agent(model), heldout, np.random.default_rng(2))
+    correlational = evaluate_agent(B.correlational_agent, heldout, np.random.default_rng(2))
+    assert model_score > correlational + 0.1, (model_score, correlational)
+    actions, _, _ = rollout(model, heldout.weights, heldout.target, np.random.default_rng(3))
+    assert exploration_summary(actions)["observe_share"] < 0.2  # it learned to intervene
+
+
+def test_loss_of_a_perfect_imitator_would_be_lower():
+    model = build_model(seed=0)
+    batch = expert_episodes(256, np.random.default_rng(5))
+    assert imitation_loss(model, batch).item() > np.log(6) * 0.5  # an untrained model is far from the expert
+
+
+def test_baselines_scores():
+    tests = make_test_sets(1500, np.random.default_rng(7))
+    rng = np.random.default_rng(8)
+    scores = {name: evaluate_agent(agent, tests["heldout"], rng) for name, agent in {
+        "causal_inference": B.causal_inference_agent, "correlational": B.correlational_agent,
+        "random": B.random_agent, "regression_5": B.regression_agent,
+        "regression_unlimited": lambda w, t, r: B.regression_agent(w, t, r, n_samples=None),
+    }.items()}
+    training = expert_episodes(5000, rng)
+    scores["memorising"] = evaluate_agent(B.memorising_agent_from(training.goal_action, training.target),
+                                          tests["heldout"], rng)
+    assert scores["causal_inference"] > 0.99
+    assert 0.3 < scores["correlational"] < 0.6
+    assert abs(scores["random"]) < 0.1 and abs(scores["memorising"]) < 0.1
+    assert scores["regression_5"] < scores["regression_unlimited"]
