@@ -84,8 +84,15 @@ def ancestry(weights: np.ndarray) -> np.ndarray:
 
 
 def is_heldout(weights: np.ndarray) -> np.ndarray:
-    """True for structures in which X0 is an ancestor of X1: never in training (lesson 03)."""
-    return ancestry(weights)[..., 0, 1]
+    """True for structures in which X0 is an ancestor of X1: never in training (lesson 03).
+
+    Follows edges (not effects, which may cancel) outward from X0, one step at a time.
+    """
+    adjacency = (np.asarray(weights) != 0).astype(np.float64)
+    reached = adjacency[..., 0, :]
+    for _ in range(adjacency.shape[-1] - 2):
+        reached = np.minimum(reached + (reached[..., None, :] @ adjacency)[..., 0, :], 1.0)
+    return reached[..., 1] > 0
 
 
 def best_goal_values(effects: np.ndarray, target: np.ndarray) -> np.ndarray:
@@ -123,9 +130,10 @@ def sample_structures(n_episodes: int, rng: np.random.Generator, split: str = "t
         raise ValueError(f"split must be one of {SPLITS}, got {split!r}.")
     n_episodes = check_n_samples(n_episodes, "n_episodes")
     rng = check_rng(rng)
-    kept_weights, kept_targets, have = [], [], 0
+    kept_weights, kept_effects, kept_targets, have = [], [], [], 0
+    oversample = {"train": 2.0, "heldout": 3.0, "critical": 12.0, "all": 1.1}[split]
     while have < n_episodes:
-        batch = max(64, int(1.5 * (n_episodes - have)) if split != "critical" else 12 * (n_episodes - have))
+        batch = max(64, int(oversample * (n_episodes - have)))
         weights = random_dag_weights(batch, rng)
         effects = total_effects(weights)
         keep = np.abs(effects * (1 - np.eye(N_VARIABLES))).max(axis=(1, 2)) > 0  # at least one effect
@@ -140,19 +148,25 @@ def sample_structures(n_episodes: int, rng: np.random.Generator, split: str = "t
         elif split == "critical":
             keep &= is_heldout(weights) & is_critical(effects, target)
         kept_weights.append(weights[keep])
+        kept_effects.append(effects[keep])
         kept_targets.append(target[keep])
         have += int(keep.sum())
-    weights = np.concatenate(kept_weights)[:n_episodes]
-    target = np.concatenate(kept_targets)[:n_episodes]
-    return weights, total_effects(weights), target
+    return (np.concatenate(kept_weights)[:n_episodes], np.concatenate(kept_effects)[:n_episodes],
+            np.concatenate(kept_targets)[:n_episodes])
 
 
 # ----------------------------------------------------------------------------- acting
-def exploration_step(weights: np.ndarray, actions: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def exploration_step(weights: np.ndarray, actions: np.ndarray, rng: np.random.Generator,
+                     effects: np.ndarray | None = None) -> np.ndarray:
     """The values of all variables after one exploration action per episode (lesson 03).
 
     ``actions[b] = 0`` observes; ``actions[b] = i + 1`` applies ``do(X_i = 5)``. Returns shape
-    ``(n_episodes, 5)``.
+    ``(n_episodes, 5)``. ``effects`` (the total effects of ``weights``) may be passed to save
+    recomputing them.
+
+    How: with ``T`` the total effects, an observation is ``x = e T`` (``e`` the noise). Under
+    ``do(X_i = 5)`` every path through ``X_i`` from its causes is cut, so with ``e_i`` replaced
+    by 5 and ``y = e T``: ``x = y - (y_i - 5) T[i, :]``.
     """
     actions = np.asarray(actions)
     n_episodes = weights.shape[0]
@@ -161,16 +175,14 @@ def exploration_step(weights: np.ndarray, actions: np.ndarray, rng: np.random.Ge
             f"actions must hold one exploration action per episode (shape ({n_episodes},)), each 0 (observe) or "
             f"1 to {N_VARIABLES} (do(X_i = 5) is i + 1); got shape {actions.shape}."
         )
+    if effects is None:
+        effects = total_effects(weights)
     noise = rng.normal(0.0, NOISE_SD, size=(n_episodes, N_VARIABLES))
-    intervened = actions > 0
-    rows = np.nonzero(intervened)[0]
+    rows = np.nonzero(actions > 0)[0]
     variable = actions[rows] - 1
-    mutilated = weights.copy()
-    mutilated[rows, :, variable] = 0.0  # cut the edges into the intervened variable
     noise[rows, variable] = INTERVENTION_VALUE
-    values = noise
-    for _ in range(N_VARIABLES - 1):  # x = noise + x W reaches its fixed point in n - 1 steps on a DAG
-        values = noise + (values[:, None, :] @ mutilated)[:, 0, :]
+    values = (noise[:, None, :] @ effects)[:, 0, :]
+    values[rows] -= (values[rows, variable] - INTERVENTION_VALUE)[:, None] * effects[rows, variable, :]
     return values
 
 
@@ -223,15 +235,11 @@ def estimated_effects(actions: np.ndarray, values: np.ndarray) -> np.ndarray:
     ``estimate[b, j, k]`` is (value of ``X_k`` when ``do(X_j = 5)``) / 5, averaged over the
     steps that intervened on ``X_j``; NaN where ``X_j`` was never intervened on.
     """
-    n_episodes = actions.shape[0]
-    total = np.zeros((n_episodes, N_VARIABLES, N_VARIABLES))
-    count = np.zeros((n_episodes, N_VARIABLES))
-    for step in range(actions.shape[1]):
-        intervened = actions[:, step] > 0
-        rows = np.nonzero(intervened)[0]
-        variable = actions[rows, step] - 1
-        total[rows, variable] += values[rows, step] / INTERVENTION_VALUE
-        count[rows, variable] += 1
+    intervened = np.zeros(actions.shape + (N_VARIABLES,))  # (n, steps, variables): one-hot of do(X_j)
+    rows, steps = np.nonzero(actions > 0)
+    intervened[rows, steps, actions[rows, steps] - 1] = 1.0
+    total = np.einsum("bsj,bsk->bjk", intervened, values) / INTERVENTION_VALUE
+    count = intervened.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         return total / count[:, :, None]
 
@@ -287,15 +295,12 @@ class EpisodeBatch:
         return goal_reward(self.effects, self.target, optimal_goal_action(self.effects, self.target))
 
 
-def run_exploration(weights: np.ndarray, actions: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Values seen after a fixed sequence of exploration actions ``(n, steps)``: shape ``(n, steps, 5)`` (lesson 03).
-
-    All steps are simulated in one vectorised call (each step is an independent draw).
-    """
-    n_episodes, steps = actions.shape
-    repeated = np.repeat(weights, steps, axis=0)
-    values = exploration_step(repeated, actions.reshape(-1), rng)
-    return values.reshape(n_episodes, steps, -1)
+def run_exploration(weights: np.ndarray, actions: np.ndarray, rng: np.random.Generator,
+                    effects: np.ndarray | None = None) -> np.ndarray:
+    """Values seen after a fixed sequence of exploration actions ``(n, steps)``: shape ``(n, steps, 5)`` (lesson 03)."""
+    if effects is None:
+        effects = total_effects(weights)
+    return np.stack([exploration_step(weights, actions[:, s], rng, effects) for s in range(actions.shape[1])], axis=1)
 
 
 def expert_episodes(n_episodes: int, rng: np.random.Generator, split: str = "train") -> EpisodeBatch:
@@ -303,6 +308,6 @@ def expert_episodes(n_episodes: int, rng: np.random.Generator, split: str = "tra
     rng = check_rng(rng)
     weights, effects, target = sample_structures(n_episodes, rng, split)
     actions = expert_exploration(len(target), rng)
-    values = run_exploration(weights, actions, rng)
+    values = run_exploration(weights, actions, rng, effects)
     goal = goal_from_estimates(estimated_effects(actions, values), target)
     return EpisodeBatch(weights, effects, target, actions, values, goal)
