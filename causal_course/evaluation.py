@@ -110,19 +110,20 @@ def exploration_summary(actions: np.ndarray) -> dict:
 def disagreement_analysis(model, test_set: TestSet, rng: np.random.Generator, seed: int = 0) -> dict:
     """Where the correlational strategy and the optimal choice disagree, who is right? (lesson 03)
 
-    Returns the share of episodes where the correlational agent's goal differs from the optimal
+    Returns the share of episodes where the correlational agent's goal earns less than the optimal
     one, and the normalised reward of the model and of the correlational agent on those episodes
     and on the others.
     """
     from causal_course.baselines import correlational_agent
 
     rng = check_rng(rng)
-    optimal = optimal_goal_action(test_set.effects, test_set.target)
     correlational = correlational_agent(test_set.weights, test_set.target, rng)
     model_goal = rollout(model, test_set.weights, test_set.target, rng, sample=True, seed=seed)[2]
-    differ = correlational != optimal
-    result = {"disagree_share": float(differ.mean())}
     optimal_reward = test_set.optimal_reward
+    # "Differ" means the correlational choice earns less than the best; ties (two equally good
+    # variables, common with weights of +-1) are agreements.
+    differ = goal_reward(test_set.effects, test_set.target, correlational) < optimal_reward - 1e-9
+    result = {"disagree_share": float(differ.mean())}
     for name, goal in (("model", model_goal), ("correlational", correlational)):
         reward = goal_reward(test_set.effects, test_set.target, goal)
         for subset, rows in (("disagree", differ), ("agree", ~differ)):

@@ -63,10 +63,13 @@ def render_episode_step(records: list, episode: int = 0, step: int = 1):
     names = [f"X{i}" for i in range(len(record["weights"]))]
     fig = Figure(figsize=(10, 3.8), layout="constrained")
     dag_ax, bar_ax = fig.subplots(1, 2, width_ratios=[1, 1.3])
-    graph = weights_to_graph(record["weights"], names)
     if step <= N_EXPLORATION_STEPS:
         action = int(record["actions"][step - 1])
         marked = [] if action == 0 else [names[action - 1]]
+        shown = np.array(record["weights"], dtype=float)
+        if action:
+            shown[:, action - 1] = 0.0  # do() cuts the edges into the intervened variable
+        graph = weights_to_graph(shown, names)
         draw_dag(graph, ax=dag_ax, intervened=marked, title=f"hidden structure (step {step}: {describe_exploration(action)})")
         seen = record["values"][step - 1]
         colours = [PALETTE["orange"] if names[i] in marked else PALETTE["sky"] for i in range(len(seen))]
@@ -74,6 +77,7 @@ def render_episode_step(records: list, episode: int = 0, step: int = 1):
         bar_ax.set_ylabel("value seen")
         bar_ax.set_title(f"step {step}: the model chose {describe_exploration(action)}")
     else:
+        graph = weights_to_graph(record["weights"], names)
         draw_dag(graph, ax=dag_ax, title=f"hidden structure; goal: make X{target} large")
         evidence = np.full(len(names), np.nan)
         for s, action in enumerate(record["actions"]):
