@@ -48,6 +48,21 @@ class CheckFailed(Exception):
     """Raised inside a check to stop at the first failed property with its message."""
 
 
+def as_number(value, what: str) -> float:
+    """``value`` as one finite float, or a :class:`CheckFailed` that says what came back instead."""
+    import numpy as np
+
+    if isinstance(value, (bool, np.bool_)):
+        raise CheckFailed(f"{what} should be a number, got a bool.")
+    try:
+        number = float(np.asarray(value, dtype=float).reshape(()))
+    except (TypeError, ValueError):
+        raise CheckFailed(f"{what} should be a single number, got {type(value).__name__} {np.shape(value)}.") from None
+    if not np.isfinite(number):
+        raise CheckFailed(f"{what} is {number}. Hint: look for a division by zero or an empty group.")
+    return number
+
+
 def lessons() -> list[str]:
     """Slugs of every lesson that has graded exercises (lesson 00)."""
     return sorted(_LESSON_MODULES)

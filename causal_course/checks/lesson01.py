@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from causal_course.checks import CheckFailed, CheckResult, Exercise
+from causal_course.checks import CheckFailed, CheckResult, Exercise, as_number
 from causal_course.tutoring import MOTIVATION, SCORE, TUTORING, VARIABLES, tutoring_scm
 
 LESSON = "01_seeing_vs_doing"
@@ -28,18 +28,6 @@ def _as_matrix(value, n_rows: int, n_columns: int, what: str) -> np.ndarray:
     if not np.all(np.isfinite(array)):
         raise CheckFailed(f"{what} contains NaN or inf. Hint: look for a division by zero or an unset value.")
     return array
-
-
-def _as_number(value, what: str) -> float:
-    if isinstance(value, (bool, np.bool_)):
-        raise CheckFailed(f"{what} should be a number, got a bool.")
-    try:
-        number = float(np.asarray(value, dtype=float).reshape(()))
-    except (TypeError, ValueError):
-        raise CheckFailed(f"{what} should be a single number, got {type(value).__name__} {np.shape(value)}.") from None
-    if not np.isfinite(number):
-        raise CheckFailed(f"{what} is {number}. Hint: look for a division by zero or an empty group.")
-    return number
 
 
 def _compare_moments(X: np.ndarray, model, what: str, equation_hint: str, do=None) -> None:
@@ -115,7 +103,7 @@ def check_difference_in_means(difference_in_means) -> CheckResult:
     treated = rng.random(400) < 0.3
     outcome[treated] += 1.5
     truth = outcome[treated].mean() - outcome[~treated].mean()
-    answer = _as_number(difference_in_means(outcome.copy(), treated.copy()), "difference_in_means(outcome, treated)")
+    answer = as_number(difference_in_means(outcome.copy(), treated.copy()), "difference_in_means(outcome, treated)")
     if abs(answer + truth) < 1e-9 and abs(truth) > 1e-6:
         raise CheckFailed("the sign is flipped. Hint: return mean(treated) minus mean(untreated).")
     if abs(answer - truth) > 1e-9:
@@ -125,10 +113,10 @@ def check_difference_in_means(difference_in_means) -> CheckResult:
             "the value does not equal the treated group's mean minus the untreated group's mean. "
             "Hint: use the boolean array `treated` to select each group: outcome[treated], outcome[~treated]."
         )
-    shifted = _as_number(difference_in_means(outcome + 10.0, treated.copy()), "difference_in_means")
+    shifted = as_number(difference_in_means(outcome + 10.0, treated.copy()), "difference_in_means")
     if abs(shifted - truth) > 1e-8:
         raise CheckFailed("adding a constant to every outcome changed your answer; a difference of means cannot change.")
-    as_ints = _as_number(difference_in_means(outcome.copy(), treated.astype(int)), "difference_in_means")
+    as_ints = as_number(difference_in_means(outcome.copy(), treated.astype(int)), "difference_in_means")
     if abs(as_ints - truth) > 1e-8:
         raise CheckFailed(
             "with `treated` given as 0/1 integers the answer changed. Hint: convert with treated = "
@@ -140,7 +128,7 @@ def check_difference_in_means(difference_in_means) -> CheckResult:
     n = 20_000
     assigned = trial_rng.integers(0, 2, size=n)
     X = model.sample(n, trial_rng, do={"tutoring": assigned.astype(float)})
-    trial = _as_number(difference_in_means(X[:, SCORE], assigned == 1), "difference_in_means on a trial")
+    trial = as_number(difference_in_means(X[:, SCORE], assigned == 1), "difference_in_means on a trial")
     if abs(trial - model.total_effect("tutoring", "score")) > 0.1:
         raise CheckFailed("on a randomised trial your estimate is far from the causal effect; check the grouping.")
     return CheckResult(True, "correct, and invariant to shifting the outcome; on a randomised trial it finds the effect.")
@@ -157,7 +145,7 @@ def check_backdoor_adjusted_effect(backdoor_adjusted_effect) -> CheckResult:
         model = tutoring_scm(**parameters)
         X = model.sample(20_000, np.random.default_rng(seed)) + np.array([4.0, 10.0, 50.0])
         original = X.copy()
-        answer = _as_number(
+        answer = as_number(
             backdoor_adjusted_effect(X, TUTORING, SCORE, [MOTIVATION]),
             "backdoor_adjusted_effect(X, 1, 2, [0])",
         )
@@ -184,7 +172,7 @@ def check_backdoor_adjusted_effect(backdoor_adjusted_effect) -> CheckResult:
             )
     # With no adjustment set, backdoor adjustment is the plain regression slope.
     X = tutoring_scm().sample(5_000, np.random.default_rng(34))
-    answer = _as_number(backdoor_adjusted_effect(X, TUTORING, SCORE, []), "backdoor_adjusted_effect(X, 1, 2, [])")
+    answer = as_number(backdoor_adjusted_effect(X, TUTORING, SCORE, []), "backdoor_adjusted_effect(X, 1, 2, [])")
     if abs(answer - np.polyfit(X[:, TUTORING], X[:, SCORE], 1)[0]) > 1e-6:
         raise CheckFailed("with an empty adjustment set the answer should be the ordinary regression slope.")
     return CheckResult(True, "adjusting for motivation recovers the causal effect on three different models.")
@@ -197,14 +185,14 @@ def check_counterfactual_score(counterfactual_score) -> CheckResult:
     students = model.sample(6, rng)
     for row in students:
         observed = row.copy()
-        same = _as_number(counterfactual_score(observed.copy(), float(observed[TUTORING])), "counterfactual_score")
+        same = as_number(counterfactual_score(observed.copy(), float(observed[TUTORING])), "counterfactual_score")
         if abs(same - observed[SCORE]) > 1e-6:
             raise CheckFailed(
                 "with the tutoring the student actually had, the counterfactual score should be the observed "
                 "score. Hint: abduct this student's noise term from the observed row first."
             )
         new_tutoring = float(rng.normal(0.0, 2.0))
-        answer = _as_number(counterfactual_score(observed.copy(), new_tutoring), "counterfactual_score")
+        answer = as_number(counterfactual_score(observed.copy(), new_tutoring), "counterfactual_score")
         truth = model.counterfactual(observed, do={"tutoring": new_tutoring})[SCORE]
         if abs(answer - truth) > 1e-6:
             average = model.mean(do={"tutoring": new_tutoring})[SCORE]

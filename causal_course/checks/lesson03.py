@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from causal_course.checks import CheckFailed, CheckResult, Exercise
+from causal_course.checks import CheckFailed, CheckResult, Exercise, as_number
 from causal_course.episodes import (
     expert_episodes,
     goal_reward,
@@ -34,16 +34,6 @@ def _goal_action(value, what: str) -> int:
         raise CheckFailed(f"{what} should be one integer goal action (0 to 9), got {type(value).__name__}.") from None
     if number != np.asarray(value).reshape(()) or not 0 <= number <= 9:
         raise CheckFailed(f"{what} should be an integer from 0 to 9 (2 * j for +5, 2 * j + 1 for -5), got {value!r}.")
-    return number
-
-
-def _number(value, what: str) -> float:
-    try:
-        number = float(np.asarray(value, dtype=float).reshape(()))
-    except (TypeError, ValueError):
-        raise CheckFailed(f"{what} should be a single number, got {type(value).__name__}.") from None
-    if not np.isfinite(number):
-        raise CheckFailed(f"{what} is {number}.")
     return number
 
 
@@ -123,11 +113,11 @@ def check_normalised_reward(normalised_reward) -> CheckResult:
     rng = np.random.default_rng(34)
     weights, effects, target = sample_structures(4000, rng, "all")
     optimal = goal_reward(effects, target, optimal_goal_action(effects, target))
-    score = _number(normalised_reward(optimal.copy(), optimal.copy()), "normalised_reward(optimal, optimal)")
+    score = as_number(normalised_reward(optimal.copy(), optimal.copy()), "normalised_reward(optimal, optimal)")
     if abs(score - 1.0) > 1e-9:
         raise CheckFailed("the optimal agent should score exactly 1.")
     random_reward = goal_reward(effects, target, random_goal_actions(target, rng))
-    score = _number(normalised_reward(random_reward.copy(), optimal.copy()), "normalised_reward(random, optimal)")
+    score = as_number(normalised_reward(random_reward.copy(), optimal.copy()), "normalised_reward(random, optimal)")
     if abs(score) > 0.05:
         raise CheckFailed(
             "a random agent should score about 0. Hint: random choice already has expected reward 0 here, "
@@ -135,7 +125,7 @@ def check_normalised_reward(normalised_reward) -> CheckResult:
         )
     half = np.where(rng.random(len(target)) < 0.5, optimal, -optimal)
     truth = reference_normalised_reward(half, optimal)
-    score = _number(normalised_reward(half.copy(), optimal.copy()), "normalised_reward")
+    score = as_number(normalised_reward(half.copy(), optimal.copy()), "normalised_reward")
     if abs(score - truth) > 1e-9:
         per_episode = float(np.mean(half / np.where(optimal == 0, np.nan, optimal)))
         if abs(score - per_episode) < 1e-6:
