@@ -19,9 +19,16 @@ def _passive(seed: int, fast: bool) -> dict:
     return passive(seed=seed, fast=fast, progress=False)
 
 
+def _mixtures(seed: int, fast: bool) -> dict:
+    from causal_course.experiments import mixtures
+
+    return mixtures(seed=seed, fast=fast)
+
+
 # name -> callable(seed, fast) -> dict; one per lesson experiment (lessons 03 to 07)
 EXPERIMENTS = {
     "passive": _passive,
+    "mixtures": _mixtures,
 }
 
 

@@ -129,3 +129,21 @@ def disagreement_analysis(model, test_set: TestSet, rng: np.random.Generator, se
         for subset, rows in (("disagree", differ), ("agree", ~differ)):
             result[f"{name}_{subset}"] = normalised_reward(reward[rows], optimal_reward[rows]) if rows.any() else float("nan")
     return result
+
+
+@torch.no_grad()
+def forced_goal_choice(model, weights: np.ndarray, target: np.ndarray, rng: np.random.Generator,
+                       sample: bool = True, seed: int = 0) -> np.ndarray:
+    """The model's goal choice after the *expert's* exploration instead of its own (lesson 04).
+
+    Separates using interventional evidence (can the model read it?) from gathering it (does the
+    model choose to intervene?).
+    """
+    from causal_course.episodes import expert_exploration, run_exploration
+
+    rng = check_rng(rng)
+    model.eval()
+    actions = expert_exploration(len(target), rng)
+    values = run_exploration(weights, actions, rng)
+    _, goal_logits = model(encode_episodes(actions, values, target), target)
+    return _choose(goal_logits, sample, torch.Generator().manual_seed(seed))

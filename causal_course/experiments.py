@@ -91,3 +91,105 @@ def passive(seed: int = 0, fast: bool = False, n_steps: int | None = None, archi
         "test_episodes": n_test,
         **{key: ({k: round(v, 4) for k, v in value.items()}) for key, value in results.items()},
     }
+
+
+# Lesson 04's sweep: each configuration trains for MIXTURE_STEPS steps (about 30 s on 2 cores).
+MIXTURE_STEPS = 800
+MIXTURE_STEPS_FAST = 40
+MIXTURE_TEST_EPISODES = 1000
+MIXTURE_TEST_EPISODES_FAST = 150
+
+
+def train_mixture_model(share: float, exploration: str, seed: int, n_steps: int, progress: bool = False,
+                        n_threads: int | None = None):
+    """Lesson 04: the lesson-03 transformer trained on a data mixture; returns ``(model, history)``."""
+    from causal_course.mixtures import mixture_sampler
+    from causal_course.models import build_model
+    from causal_course.training import train_behaviour_cloning
+
+    model = build_model("transformer", seed=seed)
+    history = train_behaviour_cloning(model, n_steps, np.random.default_rng(seed), progress=progress,
+                                      make_batch=mixture_sampler(share, exploration), n_threads=n_threads)
+    return model, history
+
+
+def evaluate_mixture_model(model, test_sets: dict, seed: int) -> dict:
+    """Held-out and critical reward: sampled, greedy, and forced (the expert's exploration) (lesson 04)."""
+    from causal_course.episodes import goal_reward, normalised_reward
+    from causal_course.evaluation import (
+        evaluate_agent,
+        exploration_summary,
+        forced_goal_choice,
+        model_agent,
+        rollout,
+    )
+
+    scores = {}
+    for name in ("heldout", "critical"):
+        test_set = test_sets[name]
+        scores[f"{name}_sampled"] = evaluate_agent(model_agent(model, sample=True, seed=seed), test_set,
+                                                   np.random.default_rng(seed + 2_000))
+        scores[f"{name}_greedy"] = evaluate_agent(model_agent(model, sample=False, seed=seed), test_set,
+                                                  np.random.default_rng(seed + 2_000))
+        forced = forced_goal_choice(model, test_set.weights, test_set.target, np.random.default_rng(seed + 2_000),
+                                    seed=seed)
+        scores[f"{name}_forced"] = normalised_reward(goal_reward(test_set.effects, test_set.target, forced),
+                                                     test_set.optimal_reward)
+    heldout = test_sets["heldout"]
+    for mode, sample in (("sampled", True), ("greedy", False)):
+        actions, _, _ = rollout(model, heldout.weights, heldout.target, np.random.default_rng(seed + 4_000),
+                                sample=sample, seed=seed)
+        scores[f"observe_share_{mode}"] = exploration_summary(actions)["observe_share"]
+    return scores
+
+
+def mixtures(seed: int = 0, fast: bool = False, shares=None, explorations=None, n_seeds: int | None = None,
+             n_steps: int | None = None, n_test: int | None = None, progress: bool = False) -> dict:
+    """Lesson 04: reward against the interventional share of the passive data (``experiment mixtures``).
+
+    Trains one model per (exploration, share, seed) with seeds ``seed, seed + 1, ...``. The
+    top-level ``heldout``/``critical`` lists (with ``_se``, standard errors over seeds) are for
+    expert exploration and sampled actions; ``by_exploration`` holds everything measured.
+    """
+    from causal_course.evaluation import make_test_sets
+    from causal_course.figures import mean_and_standard_error
+    from causal_course.mixtures import SHARES
+
+    fast = fast or fast_mode()
+    shares = list(SHARES if shares is None else shares)
+    explorations = list(explorations or (("expert",) if fast else ("expert", "random")))
+    n_seeds = n_seeds or (2 if fast else 3)
+    n_steps = n_steps if n_steps is not None else (MIXTURE_STEPS_FAST if fast else MIXTURE_STEPS)
+    n_test = n_test if n_test is not None else (MIXTURE_TEST_EPISODES_FAST if fast else MIXTURE_TEST_EPISODES)
+    seeds = [seed + k for k in range(n_seeds)]
+    test_sets = {k: make_test_sets(n_test, np.random.default_rng(s + 5_000)) for k, s in enumerate(seeds)}
+    by_exploration = {}
+    for exploration in explorations:
+        per_share = []
+        for share in shares:
+            runs = []
+            for k, run_seed in enumerate(seeds):
+                model, history = train_mixture_model(share, exploration, run_seed, n_steps, progress=progress)
+                runs.append(evaluate_mixture_model(model, test_sets[k], run_seed))
+            per_share.append(runs)
+        table = {}
+        for key in per_share[0][0]:
+            summary = [mean_and_standard_error([run[key] for run in runs]) for runs in per_share]
+            table[key] = [round(m, 4) for m, _ in summary]
+            table[f"{key}_se"] = [round(se, 4) for _, se in summary]
+        table["per_seed"] = [[{k: round(v, 4) for k, v in run.items()} for run in runs] for runs in per_share]
+        by_exploration[exploration] = table
+    main = by_exploration["expert"] if "expert" in by_exploration else by_exploration[explorations[0]]
+    return {
+        "experiment": "mixtures",
+        "seeds": seeds,
+        "n_steps": n_steps,
+        "episodes_per_model": n_steps * 256,
+        "test_episodes": n_test,
+        "shares": shares,
+        "heldout": main["heldout_sampled"],
+        "heldout_se": main["heldout_sampled_se"],
+        "critical": main["critical_sampled"],
+        "critical_se": main["critical_sampled_se"],
+        "by_exploration": by_exploration,
+    }
