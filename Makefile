@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 LAB_ARGS ?=
 BIN := $(VENV)/bin
 
-.PHONY: setup lab test check clean-venv
+.PHONY: setup lab test check browser clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,15 @@ lab: setup
 check: setup
 	$(BIN)/causal-course check
 
-test: setup
+# The browser test drives Debian's Chromium (Playwright's own browser download does not work
+# everywhere). As root, install it with apt-get; otherwise say how, and the test skips.
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	{ if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "note: install Chromium (e.g. sudo apt-get install chromium) to run the browser test"; fi; }
+
+test: setup browser
 	CAUSAL_COURSE_FAST=1 $(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 clean-venv:

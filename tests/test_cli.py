@@ -93,3 +93,12 @@ def test_experiment_passive_json_contract():
         assert scores["optimal"] == 1.0 and scores["causal_inference"] > 0.95
         assert abs(scores["random"]) < 0.25
         assert all(isinstance(v, float) for v in scores.values())
+
+
+def test_experiment_mixtures_json_contract():
+    result = run("experiment", "mixtures", "--fast", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["shares"] == [0.0, 0.25, 0.5, 0.75, 1.0]
+    for key in ("heldout", "heldout_se", "critical", "critical_se"):
+        assert len(data[key]) == 5 and all(isinstance(v, float) for v in data[key])

@@ -41,6 +41,7 @@ class Exercise:
 _LESSON_MODULES = {
     "01_seeing_vs_doing": "causal_course.checks.lesson01",
     "03_passive_causal_strategies": "causal_course.checks.lesson03",
+    "04_data_mixtures": "causal_course.checks.lesson04",
 }
 
 

@@ -11,12 +11,16 @@ from __future__ import annotations
 from typing import Callable
 
 
-def interactive_figure(render: Callable, controls: dict, fixed: dict | None = None, description: str = ""):
+def interactive_figure(render: Callable, controls: dict, fixed: dict | None = None, description: str = "",
+                       cache_version: Callable[[], object] | None = None):
     """A VBox of ``controls`` above the figure ``render(**values, **fixed)``, redrawn on every change (lesson 00).
 
     ``controls`` maps each keyword argument of ``render`` to an ipywidgets control; ``fixed``
-    holds the other keyword arguments. The returned box has a ``figure`` attribute (the HTML
-    widget showing the current figure) and a ``redraw()`` method.
+    holds the other keyword arguments. With ``cache_version`` (a function returning anything
+    hashable that changes whenever ``fixed`` changes), each drawn figure is kept and a control
+    setting seen before is shown again at once; ``box.precompute(settings)`` draws a list of
+    settings (dicts of control values) ahead of time. The returned box has a ``figure``
+    attribute (the HTML widget showing the current figure) and a ``redraw()`` method.
     """
     import html
 
@@ -26,18 +30,29 @@ def interactive_figure(render: Callable, controls: dict, fixed: dict | None = No
 
     fixed = dict(fixed or {})
     figure = widgets.HTML()
+    drawn_cache: dict = {}
 
-    def redraw(change=None):
-        values = {name: control.value for name, control in controls.items()}
+    def draw(values: dict) -> str:
+        key = None
+        if cache_version is not None:
+            key = (tuple(sorted(values.items())), cache_version())
+            if key in drawn_cache:
+                return drawn_cache[key]
         try:
             drawn = render(**values, **fixed)
         except Exception as error:  # show the problem in the widget instead of a silent blank
-            figure.value = f"<pre>Could not draw this setting: {html.escape(str(error))}</pre>"
-            return
-        if hasattr(drawn, "savefig"):
-            figure.value = figure_to_html(drawn)
-        else:
-            figure.value = str(drawn)
+            return f"<pre>Could not draw this setting: {html.escape(str(error))}</pre>"
+        text = figure_to_html(drawn) if hasattr(drawn, "savefig") else str(drawn)
+        if key is not None:
+            drawn_cache[key] = text
+        return text
+
+    def redraw(change=None):
+        figure.value = draw({name: control.value for name, control in controls.items()})
+
+    def precompute(settings):
+        for values in settings:
+            draw(dict(values))
 
     for control in controls.values():
         if hasattr(control.style, "description_width"):
@@ -49,4 +64,5 @@ def interactive_figure(render: Callable, controls: dict, fixed: dict | None = No
     box = widgets.VBox(children)
     box.figure = figure
     box.redraw = redraw
+    box.precompute = precompute
     return box

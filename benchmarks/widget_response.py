@@ -1,0 +1,58 @@
+"""Benchmark: how fast the lesson-04 mixture widget answers a slider move from cached results.
+
+Usage: .venv/bin/python benchmarks/widget_response.py
+
+Times render_mixture (building the figure), a first draw (figure plus PNG encoding), and what a
+student feels: a slider move in the built widget, which shows figures drawn ahead from the cached
+sweep. Target: <= 100 ms per slider move.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+
+from causal_course.plotting import figure_to_html
+from causal_course.pretrained import load_results
+from causal_course.widgets.mixtures import render_mixture
+
+
+def main() -> int:
+    results = load_results("mixtures_results")
+    render_mixture(results, 50, "expert")  # warm-up: imports and font cache
+    render_times, redraw_times = [], []
+    for _ in range(3):
+        for exploration in ("expert", "random"):
+            for share in (0, 25, 50, 75, 100):
+                start = time.perf_counter()
+                fig = render_mixture(results, share, exploration)
+                middle = time.perf_counter()
+                figure_to_html(fig)
+                end = time.perf_counter()
+                render_times.append(1000 * (middle - start))
+                redraw_times.append(1000 * (end - start))
+    from causal_course.widgets.mixtures import mixture_widget
+
+    start = time.perf_counter()
+    widget = mixture_widget(results)
+    build = 1000 * (time.perf_counter() - start)
+    slider, toggle = widget.controls["share_percent"], widget.controls["exploration"]
+    moves = []
+    for _ in range(3):
+        for exploration in ("random", "expert"):
+            toggle.value = exploration
+            for share in (0, 25, 50, 75, 100, 50):
+                start = time.perf_counter()
+                slider.value = share
+                moves.append(1000 * (time.perf_counter() - start))
+    rows = (("render_mixture (figure only)", render_times), ("first draw (figure + PNG)", redraw_times),
+            ("slider move in the widget", moves))
+    for name, times in rows:
+        print(f"{name:<30} median {statistics.median(times):7.1f} ms   max {max(times):7.1f} ms   ({len(times)} moves)")
+    print(f"building the widget (draws all {len(results['shares']) * 2} settings ahead): {build:.0f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,144 @@
+"""The course in a real browser: JupyterLab + Debian's Chromium, driven by Playwright.
+
+Starts JupyterLab on a free local port (on a copy of the lessons, so nothing is saved into the
+repository), opens lessons 00, 01 and 04, runs all cells, checks that the sliders and figures
+render, moves the lesson-04 mixture slider and checks that the figure changes. Screenshots go to
+build/browser/. `make test` installs Chromium and Playwright; without Chromium the test is
+skipped, except under CI, where it fails.
+"""
+
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SCREENSHOTS = ROOT / "build" / "browser"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+LESSONS = {"00_start_here": 2, "01_seeing_vs_doing": 1, "04_data_mixtures": 1}  # lesson -> sliders at least
+
+pytestmark = pytest.mark.xdist_group("browser")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    if CHROMIUM is None:
+        message = "Debian's chromium is not installed (`make test` installs it with apt-get as root)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    work = tmp_path_factory.mktemp("lab")
+    shutil.copytree(ROOT / "notebooks", work / "notebooks")
+    settings = work / "settings" / "@jupyterlab"
+    (settings / "apputils-extension").mkdir(parents=True)
+    (settings / "notebook-extension").mkdir(parents=True)
+    (settings / "apputils-extension" / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false"}))
+    # Render every cell (no windowing), so the test can see every prompt and output.
+    (settings / "notebook-extension" / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
+    token = secrets.token_hex(16)
+    port = _free_port()
+    command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1", f"--port={port}",
+               f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={work}"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--allow-root")
+    env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(work / "settings"),
+               JUPYTERLAB_WORKSPACES_DIR=str(work / "workspaces"))
+    log = open(work / "jupyterlab.log", "w")
+    server = subprocess.Popen(command, cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2)
+            break
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                pytest.fail("JupyterLab did not answer within 60 s:\n" + (work / "jupyterlab.log").read_text()[-3000:])
+            time.sleep(0.5)
+    yield url, token
+    server.terminate()
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.kill()
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser(lab):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
+def _run_all(page, url, token, name):
+    page.goto(f"{url}/lab/tree/notebooks/{name}.ipynb?reset&token={token}")
+    page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
+    # Run All before the kernel is Idle opens a kernel dialog and nothing runs.
+    page.wait_for_function("() => (document.querySelector('#jp-main-statusbar') || document.body)"
+                           ".innerText.includes('Idle')", timeout=60_000)
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_text("Run All Cells", exact=True).click()
+    page.wait_for_function(
+        "() => { const p = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')];"
+        " return p.length > 0 && p.every(e => /\\[\\d+\\]/.test(e.innerText)); }", timeout=int(os.environ.get("CAUSAL_COURSE_BROWSER_TIMEOUT", "180")) * 1000)
+
+
+def _figure_sources(page):
+    return page.eval_on_selector_all(".jupyter-widgets img[src^='data:image/png']", "els => els.map(e => e.src)")
+
+
+@pytest.mark.parametrize("name", list(LESSONS))
+def test_lesson_runs_and_widgets_render_in_jupyterlab(lab, browser, name):
+    url, token = lab
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for stale in SCREENSHOTS.glob(f"{name}*.png"):
+        stale.unlink()
+    page = browser.new_page(viewport={"width": 1300, "height": 1100})
+    try:
+        try:
+            _run_all(page, url, token, name)
+        except Exception:
+            page.screenshot(path=str(SCREENSHOTS / f"{name}_failed.png"))
+            raise
+        errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+        assert errors.count() == 0, errors.first.inner_text()
+        sliders = page.locator(".jupyter-widgets .widget-hslider")
+        assert sliders.count() >= LESSONS[name], f"{sliders.count()} sliders rendered"
+        page.wait_for_function("() => document.querySelectorAll(\".jupyter-widgets img[src^='data:image/png']\").length > 0",
+                               timeout=30_000)
+        sliders.first.scroll_into_view_if_needed()
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+        if name == "04_data_mixtures":
+            before = _figure_sources(page)
+            handle = page.locator(".jupyter-widgets .widget-hslider .noUi-handle").first
+            handle.focus()
+            page.keyboard.press("ArrowRight")
+            page.wait_for_function("(old) => { const now = [...document.querySelectorAll(\".jupyter-widgets "
+                                   "img[src^='data:image/png']\")].map(e => e.src); return now.join() !== old.join(); }",
+                                   arg=before, timeout=30_000)
+            slider_text = page.locator(".jupyter-widgets .widget-hslider .widget-readout").first.inner_text()
+            assert slider_text.strip() == "75", slider_text
+            page.screenshot(path=str(SCREENSHOTS / f"{name}_moved.png"))
+    finally:
+        page.close()
