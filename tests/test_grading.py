@@ -6,7 +6,7 @@ import json
 import nbformat
 import pytest
 
-from causal_course.checks import exercises_for
+from causal_course.checks import exercises_for, lessons
 from causal_course.grading import grade_submissions
 
 pytestmark = pytest.mark.xdist_group("grading")
@@ -101,9 +101,11 @@ def test_gradebook_csv(graded, tmp_path):
     assert float(bob["score"]) == float(bob["max_score"])
 
 
-def test_lesson03_solution_full_marks_and_stubs_zero(root):
-    reports = grade_submissions([root / "solutions" / "03_passive_causal_strategies.ipynb",
-                                 root / "exercises" / "03_passive_causal_strategies.ipynb"], timeout=120)
+@pytest.mark.parametrize("lesson", [lesson for lesson in lessons() if lesson != "01_seeing_vs_doing"])
+def test_every_lessons_solution_gets_full_marks_and_stubs_zero(root, lesson):
+    reports = grade_submissions([root / "solutions" / f"{lesson}.ipynb", root / "exercises" / f"{lesson}.ipynb"],
+                                timeout=120)
     solved, stubs = reports
-    assert solved["score"] == solved["max_score"] == 10, solved
-    assert stubs["score"] == 0 and len(stubs["exercises"]) == 4
+    assert solved["score"] == solved["max_score"] == sum(e.points for e in exercises_for(lesson)), solved
+    assert solved["errors"] == []
+    assert stubs["score"] == 0 and len(stubs["exercises"]) == len(exercises_for(lesson))
