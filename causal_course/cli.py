@@ -25,10 +25,17 @@ def _mixtures(seed: int, fast: bool) -> dict:
     return mixtures(seed=seed, fast=fast)
 
 
+def _explanations(seed: int, fast: bool) -> dict:
+    from causal_course.experiments import explanations
+
+    return explanations(seed=seed, fast=fast)
+
+
 # name -> callable(seed, fast) -> dict; one per lesson experiment (lessons 03 to 07)
 EXPERIMENTS = {
     "passive": _passive,
     "mixtures": _mixtures,
+    "explanations": _explanations,
 }
 
 

@@ -72,32 +72,52 @@ def goal_mask(target) -> torch.Tensor:
     return mask
 
 
-class EpisodePolicy(nn.Module):
-    """Shared heads: exploration logits at positions 0-4, goal logits at position 6 (lesson 03)."""
+EXPLANATIONS = {
+    # kind: (outputs at each position used, what is predicted) -- lesson 05
+    "effects": N_VARIABLES,  # at the goal: the total effect of each variable on the target
+    "justification": N_EXPLORATION_STEPS,  # at the goal: which exploration step justifies the choice
+    "step_effects": 3 * N_VARIABLES,  # after each intervention: did it lower, leave or raise each variable?
+}
 
-    def __init__(self, width: int):
+
+class EpisodePolicy(nn.Module):
+    """Shared heads: exploration logits at positions 0-4, goal logits at position 6 (lesson 03).
+
+    With ``explanation`` (lesson 05) the model also has an explanation head; see
+    :data:`EXPLANATIONS` and :func:`causal_course.explanations.explanation_loss`.
+    """
+
+    def __init__(self, width: int, explanation: str | None = None):
         super().__init__()
         self.explore_head = nn.Linear(width, N_EXPLORATION_ACTIONS)
         self.goal_head = nn.Linear(width, N_GOAL_ACTIONS)
+        if explanation is not None and explanation not in EXPLANATIONS:
+            raise ValueError(f"explanation must be None or one of {sorted(EXPLANATIONS)}, got {explanation!r}.")
+        self.explanation = explanation
+        self.explain_head = nn.Linear(width, EXPLANATIONS[explanation]) if explanation else None
 
     def encode(self, tokens: torch.Tensor) -> torch.Tensor:  # (n, length, FEATURES) -> (n, length, width)
         raise NotImplementedError
 
-    def forward(self, tokens: torch.Tensor, target=None):
-        """``(explore_logits (n, length, 6), goal_logits (n, 10) or None)``."""
+    def outputs(self, tokens: torch.Tensor, target=None) -> dict:
+        """``{"explore", "goal", "hidden"}``: the heads' outputs and the hidden states (lesson 05)."""
         hidden = self.encode(tokens)
-        explore = self.explore_head(hidden)
         goal = None
         if target is not None:
             goal = self.goal_head(hidden[:, -1]).masked_fill(goal_mask(target), float("-inf"))
-        return explore, goal
+        return {"explore": self.explore_head(hidden), "goal": goal, "hidden": hidden}
+
+    def forward(self, tokens: torch.Tensor, target=None):
+        """``(explore_logits (n, length, 6), goal_logits (n, 10) or None)``."""
+        out = self.outputs(tokens, target)
+        return out["explore"], out["goal"]
 
 
 class CausalTransformer(EpisodePolicy):
     """A small causal (decoder-only) transformer over the episode's tokens (lesson 03)."""
 
-    def __init__(self, width: int = 64, n_layers: int = 2, n_heads: int = 4):
-        super().__init__(width)
+    def __init__(self, width: int = 64, n_layers: int = 2, n_heads: int = 4, explanation: str | None = None):
+        super().__init__(width, explanation)
         self.embed = nn.Linear(FEATURES, width)
         self.position = nn.Parameter(torch.zeros(SEQUENCE_LENGTH, width))
         nn.init.normal_(self.position, std=0.02)
@@ -116,8 +136,8 @@ class CausalTransformer(EpisodePolicy):
 class GRUPolicy(EpisodePolicy):
     """A GRU of similar size, trained the same way: the architecture comparison of lesson 03."""
 
-    def __init__(self, width: int = 128):
-        super().__init__(width)
+    def __init__(self, width: int = 128, explanation: str | None = None):
+        super().__init__(width, explanation)
         self.embed = nn.Linear(FEATURES, width)
         self.gru = nn.GRU(width, width, batch_first=True)
 

@@ -48,10 +48,16 @@ class TrainingHistory:
         return self.episodes_seen[-1] if self.episodes_seen else 0
 
 
-def imitation_loss(model, batch: EpisodeBatch) -> torch.Tensor:
-    """Cross-entropy of the logged exploration actions and goal action under the model (lesson 03)."""
-    tokens = encode_episodes(batch.actions, batch.values, batch.target)
-    explore_logits, goal_logits = model(tokens, batch.target)
+def imitation_loss(model, batch: EpisodeBatch, outputs: dict | None = None) -> torch.Tensor:
+    """Cross-entropy of the logged exploration actions and goal action under the model (lesson 03).
+
+    ``outputs`` (from ``model.outputs``) may be passed to reuse a forward pass (lesson 05).
+    """
+    if outputs is None:
+        tokens = encode_episodes(batch.actions, batch.values, batch.target)
+        explore_logits, goal_logits = model(tokens, batch.target)
+    else:
+        explore_logits, goal_logits = outputs["explore"], outputs["goal"]
     steps = batch.actions.shape[1]
     explore = F.cross_entropy(explore_logits[:, :steps].reshape(-1, explore_logits.shape[-1]),
                               torch.as_tensor(batch.actions.reshape(-1), dtype=torch.long))
