@@ -31,11 +31,18 @@ def _explanations(seed: int, fast: bool) -> dict:
     return explanations(seed=seed, fast=fast)
 
 
+def _confounding(seed: int, fast: bool) -> dict:
+    from causal_course.experiments import confounding
+
+    return confounding(seed=seed, fast=fast)
+
+
 # name -> callable(seed, fast) -> dict; one per lesson experiment (lessons 03 to 07)
 EXPERIMENTS = {
     "passive": _passive,
     "mixtures": _mixtures,
     "explanations": _explanations,
+    "confounding": _confounding,
 }
 
 

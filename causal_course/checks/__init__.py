@@ -42,6 +42,8 @@ _LESSON_MODULES = {
     "01_seeing_vs_doing": "causal_course.checks.lesson01",
     "03_passive_causal_strategies": "causal_course.checks.lesson03",
     "04_data_mixtures": "causal_course.checks.lesson04",
+    "05_explanations": "causal_course.checks.lesson05",
+    "06_confounded_generalisation": "causal_course.checks.lesson06",
 }
 
 

@@ -1,0 +1,80 @@
+"""Checks for the graded exercises of lesson 05 (*Explanations as auxiliary objectives*)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from causal_course.checks import CheckFailed, CheckResult, Exercise, as_number
+from causal_course.episodes import expert_episodes, run_exploration
+from causal_course.explanations import explanation_targets
+
+LESSON = "05_explanations"
+
+
+# --------------------------------------------------------------------------------- 5.1
+def check_justification_step(justification_step) -> CheckResult:
+    batch = expert_episodes(300, np.random.default_rng(51), "all")
+    truth = explanation_targets(batch, "justification")["step"]
+    for b in range(len(batch)):
+        answer = justification_step(batch.actions[b].copy(), int(batch.goal_action[b]))
+        if isinstance(answer, (bool, np.bool_)) or not isinstance(answer, (int, np.integer)):
+            raise CheckFailed(f"return the step as an int (0 to 4), got {type(answer).__name__}.")
+        if answer != truth[b]:
+            if answer == batch.goal_action[b] // 2:
+                raise CheckFailed("you returned the chosen *variable*; return the *step* at which it was intervened "
+                                  "on. Hint: the step s with actions[s] == variable + 1.")
+            if answer == truth[b] + 1:
+                raise CheckFailed("off by one. Hint: steps are counted from 0, like the rows of `actions`.")
+            raise CheckFailed("not the step that intervened on the chosen variable (goal_action // 2).")
+    return CheckResult(True, "you find the experiment that justifies each choice.")
+
+
+# --------------------------------------------------------------------------------- 5.2
+def check_step_effect_classes(step_effect_classes) -> CheckResult:
+    batch = expert_episodes(200, np.random.default_rng(52), "all")
+    truth = explanation_targets(batch, "step_effects")["classes"]
+    for b in range(len(batch)):
+        for step in range(batch.actions.shape[1]):
+            variable = int(batch.actions[b, step] - 1)
+            answer = np.asarray(step_effect_classes(batch.effects[b].copy(), variable))
+            if answer.shape != (5,):
+                raise CheckFailed(f"return one class per variable (shape (5,)), got shape {answer.shape}.")
+            expected = truth[b, step]
+            if not np.array_equal(answer, expected):
+                if np.array_equal(answer, 2 - expected):
+                    raise CheckFailed("lowered and raised are swapped: 0 = lowered, 1 = no change, 2 = raised.")
+                if answer[variable] != expected[variable]:
+                    raise CheckFailed("the intervened variable itself counts as raised (its total effect on itself is 1).")
+                raise CheckFailed("not the sign of the total effect of the intervened variable on each variable. "
+                                  "Hint: effects[variable, :] is the row of total effects; np.sign, then add 1.")
+    return CheckResult(True, "your explanations say what each experiment did, variable by variable.")
+
+
+# --------------------------------------------------------------------------------- 5.3
+def check_episodes_to_reach(episodes_to_reach) -> CheckResult:
+    episodes = np.array([100, 200, 400, 800])
+    rewards = np.array([0.2, 0.5, 0.7, 0.9])
+    cases = [(0.5, 200.0), (0.6, 300.0), (0.8, 600.0), (0.1, 100.0), (0.9, 800.0)]
+    for level, expected in cases:
+        answer = as_number(episodes_to_reach(episodes.copy(), rewards.copy(), level), "episodes_to_reach")
+        if abs(answer - expected) > 1e-6:
+            if level == 0.6 and abs(answer - 400) < 1e-6:
+                raise CheckFailed("interpolate linearly between the two checkpoints around the level, "
+                                  "rather than taking the first checkpoint at or above it.")
+            raise CheckFailed(f"wrong number of episodes for level {level}. Hint: find the first checkpoint at or "
+                              "above the level, then interpolate linearly from the one before it.")
+    never = episodes_to_reach(episodes, rewards, 0.95)
+    if never is not None and not (isinstance(never, float) and np.isnan(never)):
+        raise CheckFailed("when the curve never reaches the level, return None (or nan), not a number of episodes.")
+    bumpy = np.array([0.2, 0.7, 0.6, 0.9])
+    answer = as_number(episodes_to_reach(episodes, bumpy, 0.65), "episodes_to_reach on a bumpy curve")
+    if abs(answer - (100 + 100 * (0.65 - 0.2) / 0.5)) > 1e-6:
+        raise CheckFailed("use the *first* time the curve reaches the level, even if it dips afterwards.")
+    return CheckResult(True, "you can read a learning curve's data efficiency.")
+
+
+EXERCISES = [
+    Exercise("5.1", LESSON, "justification_step", "Which experiment justifies the choice", 3, check_justification_step),
+    Exercise("5.2", LESSON, "step_effect_classes", "What an experiment did", 3, check_step_effect_classes),
+    Exercise("5.3", LESSON, "episodes_to_reach", "Data efficiency from a learning curve", 4, check_episodes_to_reach),
+]

@@ -1,0 +1,105 @@
+"""Lesson 05: explanation targets, losses, the experiment's contract and the lambda widget."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+import torch  # noqa: E402
+
+from causal_course.episodes import expert_episodes  # noqa: E402
+from causal_course.explanations import explanation_loss, explanation_targets, loss_with_explanations  # noqa: E402
+from causal_course.models import build_model  # noqa: E402
+from causal_course.training import imitation_loss, train_behaviour_cloning  # noqa: E402
+from causal_course.widgets.explanations import lambda_widget, render_explanation_curves, render_lambda  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def batch():
+    return expert_episodes(128, np.random.default_rng(0))
+
+
+def test_targets_by_hand(batch):
+    b = 0
+    effects = explanation_targets(batch, "effects")["effects"][b]
+    assert np.allclose(effects, batch.effects[b, :, batch.target[b]])
+    step = explanation_targets(batch, "justification")["step"][b]
+    assert batch.actions[b, step] - 1 == batch.goal_action[b] // 2
+    classes = explanation_targets(batch, "step_effects")["classes"][b]
+    for s, action in enumerate(batch.actions[b]):
+        assert classes[s, action - 1] == 2  # the intervened variable is raised (to 5)
+        assert np.array_equal(classes[s], np.sign(np.round(batch.effects[b, action - 1], 6)).astype(int) + 1)
+    with pytest.raises(ValueError, match="unknown explanation kind"):
+        explanation_targets(batch, "vibes")
+
+
+@pytest.mark.parametrize("kind", ["effects", "justification", "step_effects"])
+def test_explanation_losses_train_the_head(batch, kind):
+    model = build_model(seed=0, explanation=kind)
+    before = explanation_loss(model, batch).item()
+    optimiser = torch.optim.Adam(model.parameters(), lr=3e-3)
+    for _ in range(60):
+        loss = explanation_loss(model, batch)
+        optimiser.zero_grad()
+        loss.backward()
+        optimiser.step()
+    assert explanation_loss(model, batch).item() < 0.7 * before  # the targets are learnable
+
+
+def test_lambda_zero_is_plain_imitation_and_bad_lambda_is_refused(batch):
+    model = build_model(seed=0, explanation="effects")
+    assert loss_with_explanations(0.0)(model, batch).item() == pytest.approx(imitation_loss(model, batch).item())
+    assert loss_with_explanations(1.0)(model, batch).item() > imitation_loss(model, batch).item()
+    with pytest.raises(ValueError, match="non-negative"):
+        loss_with_explanations(-1.0)
+    with pytest.raises(ValueError, match="no explanation head"):
+        explanation_loss(build_model(seed=0), batch)
+    with pytest.raises(ValueError, match="explanation must be"):
+        build_model(seed=0, explanation="words")
+
+
+def test_training_with_explanations_runs():
+    model = build_model(seed=0, explanation="step_effects")
+    history = train_behaviour_cloning(model, 4, np.random.default_rng(0), progress=False,
+                                      loss_fn=loss_with_explanations(1.0))
+    assert len(history.loss) == 4
+
+
+def fake_results():
+    episodes = [3840, 7680]
+    curve = {"seconds": [1, 2], "heldout": [0.2, 0.5], "heldout_se": [0.05, 0.04], "critical": [0.1, 0.3],
+             "critical_se": [0.02, 0.03]}
+    sweep = {"kind": "effects", "lambdas": [0.0, 1.0, 3.0]}
+    for group in ("heldout", "critical"):
+        sweep[group] = [0.5, 0.6, 0.4]
+        sweep[f"{group}_se"] = [0.05, 0.05, 0.05]
+        sweep[f"{group}_curve"] = [[0.2, 0.5], [0.3, 0.6], [0.1, 0.4]]
+        sweep[f"{group}_curve_se"] = [[0.05, 0.04]] * 3
+    return {"seeds": [0, 1], "episodes": episodes, "lambda": 1.0,
+            "curves": {"none": curve, "effects": dict(curve, heldout=[0.3, 0.6])}, "lambda_sweep": sweep}
+
+
+def test_lambda_render_and_widget():
+    results = fake_results()
+    titles = {render_lambda(results, lam).axes[0].get_title() for lam in (0.0, 1.0, 3.0)}
+    assert len(titles) == 3
+    with pytest.raises(ValueError, match="was not swept"):
+        render_lambda(results, 0.5)
+    assert len(render_explanation_curves(results).axes[0].containers) == 2
+    box = lambda_widget(results)
+    first = box.figure.value
+    box.children[0].children[0].value = 3.0
+    assert box.figure.value != first and box.figure.value.startswith("<img")
+
+
+def test_experiment_explanations_contract():
+    from causal_course.experiments import explanations
+
+    result = explanations(seed=0, fast=True, kinds=["none", "effects"], lambdas=[0.0, 1.0], n_seeds=2, n_test=30)
+    assert set(result["curves"]) == {"none", "effects"}
+    for curve in result["curves"].values():
+        assert len(curve["heldout"]) == len(result["steps"]) == len(curve["critical_se"])
+    sweep = result["lambda_sweep"]
+    assert sweep["lambdas"] == [0.0, 1.0] and len(sweep["heldout"]) == 2
+    assert sweep["heldout"][0] == result["curves"]["none"]["heldout"][-1]  # lambda 0 is the no-explanation run
