@@ -11,35 +11,25 @@ training episodes, 3 seeds: the share of deconfounded test choices along each di
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
-import time
 
-from causal_course.experiments import confounding
-from causal_course.pretrained import DATA_DIR
+from common import run_cached_experiment
+
+from causal_course.experiments import confounding  # noqa: E402
 
 RESULTS_NAME = "confounding_results"
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--save", action="store_true")
-    args = parser.parse_args()
-    start = time.perf_counter()
-    result = confounding(seed=args.seed, fast=False)
-    result["sweep_seconds"] = round(time.perf_counter() - start, 1)
+    result = run_cached_experiment(__doc__.splitlines()[0], confounding, RESULTS_NAME)
     print(f"{len(result['seeds'])} seeds, {result['n_steps']} steps per model, {result['test_episodes']} test episodes; "
           f"share of deconfounded choices, mean ± standard error; took {result['sweep_seconds']:.0f} s")
     print(f"{'explanation':<12} {'confounded':>10} {'colour':>14} {'shape':>14} {'texture':>14} {'none':>14} {'train acc.':>10}")
     for row in result["conditions"]:
         cells = " ".join(f"{row[k]:>7.2f} ± {row[k + '_se']:.2f}" for k in ("colour", "shape", "texture", "none"))
         print(f"{row['explanation']:<12} {row['confounded_share']:>10.0%} {cells} {row['confounded_accuracy']:>10.2f}")
-    if args.save:
-        path = DATA_DIR / f"{RESULTS_NAME}.json"
-        path.write_text(json.dumps(result, indent=1) + "\n")
-        print(f"saved {path}")
+    if "saved_to" in result:
+        print(f"saved {result['saved_to']}")
     return 0
 
 

@@ -11,28 +11,17 @@ Held-out and critical reward at several training budgets for each kind of explan
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
 import sys
-import time
 
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+from common import run_cached_experiment
 
 from causal_course.experiments import explanations  # noqa: E402
-from causal_course.pretrained import DATA_DIR  # noqa: E402
 
 RESULTS_NAME = "explanations_results"
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--save", action="store_true")
-    args = parser.parse_args()
-    start = time.perf_counter()
-    result = explanations(seed=args.seed, fast=False)
-    result["sweep_seconds"] = round(time.perf_counter() - start, 1)
+    result = run_cached_experiment(__doc__.splitlines()[0], explanations, RESULTS_NAME)
     print(f"{len(result['seeds'])} seeds, {result['test_episodes']} test episodes; mean ± standard error; "
           f"took {result['sweep_seconds']:.0f} s")
     print(f"{'explanation':<14} " + " ".join(f"{f'{s} steps ({e // 1000}k ep.)':>28}" for s, e in zip(result['steps'], result['episodes'])))
@@ -45,10 +34,8 @@ def main() -> int:
     for i, lam in enumerate(sweep["lambdas"]):
         print(f"  lambda {lam:<5} held-out {sweep['heldout'][i]:.3f} ± {sweep['heldout_se'][i]:.3f}   "
               f"critical {sweep['critical'][i]:.3f} ± {sweep['critical_se'][i]:.3f}")
-    if args.save:
-        path = DATA_DIR / f"{RESULTS_NAME}.json"
-        path.write_text(json.dumps(result, indent=1) + "\n")
-        print(f"saved {path}")
+    if "saved_to" in result:
+        print(f"saved {result['saved_to']}")
     return 0
 
 

@@ -11,28 +11,17 @@ causal_course.experiments.train_mixture_model. Mean ± standard error over seeds
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
 import sys
-import time
 
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+from common import run_cached_experiment
 
 from causal_course.experiments import mixtures  # noqa: E402
-from causal_course.pretrained import DATA_DIR  # noqa: E402
 
 RESULTS_NAME = "mixtures_results"
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--save", action="store_true")
-    args = parser.parse_args()
-    start = time.perf_counter()
-    result = mixtures(seed=args.seed, fast=False)
-    result["sweep_seconds"] = round(time.perf_counter() - start, 1)
+    result = run_cached_experiment(__doc__.splitlines()[0], mixtures, RESULTS_NAME)
     print(f"{len(result['seeds'])} seeds, {result['n_steps']} steps ({result['episodes_per_model']:,} episodes) per model, "
           f"{result['test_episodes']} test episodes; mean ± standard error; sweep took {result['sweep_seconds']:.0f} s")
     for exploration, table in result["by_exploration"].items():
@@ -46,10 +35,8 @@ def main() -> int:
                      (table["heldout_forced"][i], table["heldout_forced_se"][i]),
                      (table["observe_share_sampled"][i], table["observe_share_sampled_se"][i])]
             print(f"{share:>6.0%} " + " ".join(f"{m:>14.3f} ± {se:.3f}" for m, se in cells))
-    if args.save:
-        path = DATA_DIR / f"{RESULTS_NAME}.json"
-        path.write_text(json.dumps(result, indent=1) + "\n")
-        print(f"saved {path}")
+    if "saved_to" in result:
+        print(f"saved {result['saved_to']}")
     return 0
 
 
