@@ -276,7 +276,7 @@ def explanations(seed: int = 0, fast: bool = False, kinds=None, lambdas=None, sw
 
 # Lesson 06: confounded generalisation steered by explanations.
 CONFOUNDED_SHARES = (1.0, 0.9, 0.75, 0.5)
-ODD_ONE_OUT_STEPS = 300
+ODD_ONE_OUT_STEPS = 1000
 ODD_ONE_OUT_STEPS_FAST = 60
 
 

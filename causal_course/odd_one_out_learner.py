@@ -55,9 +55,14 @@ class OddOneOutNet(nn.Module):
         return logits, explanation
 
 
-def train_odd_one_out(explanation: str = "none", confounded_share: float = 1.0, seed: int = 0, n_steps: int = 400,
-                      batch_size: int = 256, lam: float = 1.0, learning_rate: float = 3e-3) -> OddOneOutNet:
-    """Train on (partly) confounded episodes; with an explanation, also predict the named value (lesson 06)."""
+def train_odd_one_out(explanation: str = "none", confounded_share: float = 1.0, seed: int = 0, n_steps: int = 1000,
+                      batch_size: int = 256, lam: float = 3.0, learning_rate: float = 3e-3) -> OddOneOutNet:
+    """Train on (partly) confounded episodes; with an explanation, also predict the named value (lesson 06).
+
+    The loss is choice cross-entropy + ``lam`` * explanation cross-entropy. Defaults: 1000 steps of
+    256 episodes (a few seconds on a CPU) and ``lam = 3``; with 300 steps or ``lam = 1`` the
+    explanation steered less reliably (about 0.87 to 0.92 on the explained feature, 3 seeds).
+    """
     n_steps = check_n_samples(n_steps, "n_steps")
     rng = np.random.default_rng(seed)
     with torch.random.fork_rng(devices=[]):
