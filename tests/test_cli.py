@@ -102,3 +102,19 @@ def test_experiment_mixtures_json_contract():
     assert data["shares"] == [0.0, 0.25, 0.5, 0.75, 1.0]
     for key in ("heldout", "heldout_se", "critical", "critical_se"):
         assert len(data[key]) == 5 and all(isinstance(v, float) for v in data[key])
+
+
+def test_experiment_confounding_json_contract():
+    result = run("experiment", "confounding", "--fast", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    for row in data["conditions"]:
+        assert {"explanation", "confounded_share", "colour", "shape", "texture", "none"} <= set(row)
+
+
+def test_experiment_explanations_json_contract():
+    result = run("experiment", "explanations", "--fast", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert set(data["curves"]) == {"none", "effects", "justification", "step_effects"}
+    assert len(data["lambda_sweep"]["heldout"]) == len(data["lambda_sweep"]["lambdas"])
