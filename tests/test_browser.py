@@ -140,5 +140,14 @@ def test_lesson_runs_and_widgets_render_in_jupyterlab(lab, browser, name):
             slider_text = page.locator(".jupyter-widgets .widget-hslider .widget-readout").first.inner_text()
             assert slider_text.strip() == "75", slider_text
             page.screenshot(path=str(SCREENSHOTS / f"{name}_moved.png"))
+            # The "retrain live" button trains the selected mixture (fast mode: a few seconds) and reports back.
+            moved = _figure_sources(page)
+            page.get_by_role("button", name="retrain live").click()
+            page.wait_for_function("() => document.body.innerText.includes('(stars on the plot)')", timeout=180_000)
+            page.wait_for_function("(old) => { const now = [...document.querySelectorAll(\".jupyter-widgets "
+                                   "img[src^='data:image/png']\")].map(e => e.src); return now.join() !== old.join(); }",
+                                   arg=moved, timeout=30_000)
+            page.get_by_role("button", name="retrain live").scroll_into_view_if_needed()
+            page.screenshot(path=str(SCREENSHOTS / f"{name}_retrained.png"))
     finally:
         page.close()

@@ -81,7 +81,10 @@ def exercises_for(lesson: str) -> list[Exercise]:
 
 def find_exercise(exercise_id: str) -> Exercise:
     """The exercise with id ``exercise_id`` (for instance ``"1.3"``) (lesson 00)."""
-    for lesson in lessons():
+    major = str(exercise_id).split(".")[0]
+    # Look in the lesson with the exercise's number first, so a check cell imports only its own lesson.
+    ordered = sorted(lessons(), key=lambda slug: not (major.isdigit() and slug.startswith(f"{int(major):02d}_")))
+    for lesson in ordered:
         for exercise in exercises_for(lesson):
             if exercise.id == exercise_id:
                 return exercise

@@ -67,7 +67,7 @@ def render_mixture(results: dict, share_percent: int = 50, exploration: str = "e
     curve_ax.set_title(f"{share_percent}% interventional: held-out {summary['heldout_sampled']:.2f} "
                        f"± {summary['heldout_sampled_se']:.2f}, critical {summary['critical_sampled']:.2f} "
                        f"± {summary['critical_sampled_se']:.2f}")
-    curve_ax.legend(fontsize=7, loc="lower right")
+    curve_ax.legend(fontsize=7, loc="best")
     kinds = ["observe steps\nin its data", "model observes\n(sampled)", "model observes\n(greedy)"]
     data_observe = 1.0 - share if exploration == "expert" else (1.0 - share) + share / 6.0
     heights = [data_observe, summary["observe_share_sampled"], summary.get("observe_share_greedy", np.nan)]
@@ -123,10 +123,10 @@ def mixture_widget(results: dict, retrain_steps: int | None = None):
             n_test = budget(500, MIXTURE_TEST_EPISODES_FAST)
             scores = evaluate_mixture_model(model, make_test_sets(n_test, np.random.default_rng(7)), seed=0)
             live_points.append((share, exploration, scores["heldout_sampled"], scores["critical_sampled"]))
+            box.redraw()
             print(f"done in {history.train_seconds:.0f} s: held-out {scores['heldout_sampled']:.2f}, "
                   f"critical {scores['critical_sampled']:.2f} (stars on the plot)")
         button.disabled = False
-        box.redraw()
 
     button.on_click(retrain)
     display_box = widgets.VBox([box, widgets.HBox([button]), log])
