@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 import networkx as nx
 import numpy as np
 
+from causal_course.graphs import weights_to_graph
 from causal_course.validation import (
     check_finite_array,
     check_finite_number,
@@ -120,11 +121,7 @@ class LinearGaussianSCM:
             )
         if len(set(names)) != len(names):
             raise ValueError(f"variable names must be unique, got {names}.")
-        graph = nx.DiGraph()
-        graph.add_nodes_from(names)
-        for i, j in zip(*np.nonzero(weights)):
-            graph.add_edge(names[i], names[j], weight=float(weights[i, j]))
-        return cls(graph, noise_sd=noise_sd, intercepts=intercepts)
+        return cls(weights_to_graph(weights, names), noise_sd=noise_sd, intercepts=intercepts)
 
     # ------------------------------------------------------------------ properties
     @property
@@ -157,11 +154,7 @@ class LinearGaussianSCM:
     @property
     def graph(self) -> nx.DiGraph:
         """The causal graph as a networkx DiGraph with ``weight`` edge attributes."""
-        graph = nx.DiGraph()
-        graph.add_nodes_from(self._names)
-        for i, j in zip(*np.nonzero(self._weights)):
-            graph.add_edge(self._names[i], self._names[j], weight=float(self._weights[i, j]))
-        return graph
+        return weights_to_graph(self._weights, self._names)
 
     def index(self, variable) -> int:
         """The column index of ``variable`` (a name or an index) in this model (lesson 01)."""
