@@ -1,7 +1,8 @@
 """The ``causal-course`` command (also ``python -m causal_course``).
 
 Introduced in lesson 00. Subcommands: ``lab``, ``check``, ``exercises [--check]``,
-``grade PATH... [--timeout S] [--csv FILE] [--json]`` and ``experiment NAME`` (experiments
+``grade PATH... [--timeout S] [--workers N] [--memory MB]
+[--extra-checks FILE] [--csv FILE] [--feedback DIR] [--json]`` and ``experiment NAME`` (experiments
 arrive with lessons 03 onwards).
 """
 
@@ -12,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 def _passive(seed: int, fast: bool) -> dict:
     from causal_course.experiments import passive
@@ -93,10 +95,29 @@ def _command_exercises(args, extra) -> int:
 
 
 def _command_grade(args, extra) -> int:
-    from causal_course.grading import grade_submissions, write_gradebook
+    from causal_course.grading import (GradingOptions, grade_submissions, load_extra_checks, submission_paths,
+                                       write_feedback, write_gradebook)
 
-    if args.timeout <= 0:
-        print("error: --timeout must be a positive number of seconds, for instance --timeout 60.", file=sys.stderr)
+    for flag, value in (("--timeout", args.timeout), ("--submission-timeout", args.submission_timeout)):
+        if not value > 0:
+            print(f"error: {flag} must be a positive number of seconds, for instance {flag} 60.", file=sys.stderr)
+            return 2
+    if args.memory < 256:
+        print("error: --memory is in MB and must be at least 256, for instance --memory 2048.", file=sys.stderr)
+        return 2
+    try:
+        extra_exercises = load_extra_checks(args.extra_checks) if args.extra_checks else ()
+        options = GradingOptions(timeout=args.timeout, submission_timeout=args.submission_timeout,
+                                 memory_mb=args.memory, extra_exercises=extra_exercises,
+                                 lesson=_lesson_slug(args.lesson) if args.lesson else None)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if args.workers is not None and args.workers < 1:
+        print("error: --workers must be at least 1, for instance --workers 2.", file=sys.stderr)
+        return 2
+    if not submission_paths(args.paths):
+        print("error: no notebooks found in the paths given.", file=sys.stderr)
         return 2
 
     def progress(report):
@@ -109,15 +130,29 @@ def _command_grade(args, extra) -> int:
         else:
             print(json.dumps(report), flush=True)
 
-    reports = grade_submissions(args.paths, timeout=args.timeout, progress=progress)
-    if not reports:
-        print("error: no notebooks found in the paths given.", file=sys.stderr)
-        return 2
+    start = time.perf_counter()
+    reports = grade_submissions(args.paths, progress=progress, workers=args.workers, options=options)
     if args.csv:
         write_gradebook(reports, args.csv)
-        if not args.json:
+    if args.feedback:
+        write_feedback(reports, args.feedback)
+    if not args.json:
+        print(f"graded {len(reports)} submission(s) in {time.perf_counter() - start:.1f} s")
+        if args.csv:
             print(f"gradebook written to {args.csv}")
+        if args.feedback:
+            print(f"feedback files written to {args.feedback}/")
     return 0
+
+
+def _lesson_slug(name: str) -> str:
+    """'01', '1' or '01_seeing_vs_doing' -> the lesson's slug; unknown names pass through (and fail clearly)."""
+    from causal_course.checks import lessons
+
+    for slug in lessons():
+        if name == slug or (name.isdigit() and int(name) == int(slug[:2])):
+            return slug
+    return name
 
 
 def _command_experiment(args, extra) -> int:
@@ -162,10 +197,21 @@ def build_parser() -> argparse.ArgumentParser:
     exercises = sub.add_parser("exercises", help="regenerate exercises/ from solutions/")
     exercises.add_argument("--check", action="store_true", help="only report (exit 1) if they are out of sync")
     exercises.set_defaults(handler=_command_exercises)
-    grade = sub.add_parser("grade", help="grade submitted exercise notebooks")
+    grade = sub.add_parser("grade", help="grade submitted exercise notebooks (see docs/instructor.md)")
     grade.add_argument("paths", nargs="+", help="notebooks, or folders of notebooks")
-    grade.add_argument("--timeout", type=float, default=60.0, help="seconds allowed per cell (default 60)")
+    grade.add_argument("--timeout", type=float, default=60.0,
+                       help="seconds allowed per cell and per exercise's check (default 60)")
+    grade.add_argument("--submission-timeout", type=float, default=600.0,
+                       help="seconds allowed for one whole submission (default 600)")
+    grade.add_argument("--memory", type=int, default=2048, metavar="MB",
+                       help="memory limit of each submission's process in MB (default 2048)")
+    grade.add_argument("--workers", type=int, default=None,
+                       help="submissions graded at once (default: the number of CPUs)")
+    grade.add_argument("--lesson", help="grade every submission as this lesson (for instance 01); default: "
+                       "from each notebook's metadata or file name")
+    grade.add_argument("--extra-checks", metavar="FILE", help="a Python file of hidden checks (EXERCISES)")
     grade.add_argument("--csv", metavar="FILE", help="write a CSV gradebook")
+    grade.add_argument("--feedback", metavar="DIR", help="write one Markdown feedback file per submission")
     grade.add_argument("--json", action="store_true", help="print one JSON object per submission")
     grade.set_defaults(handler=_command_grade)
     experiment = sub.add_parser("experiment", help="run one of the course's experiments and print its figures")

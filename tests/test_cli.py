@@ -48,7 +48,7 @@ def test_grade_json_and_csv(root, tmp_path):
     assert result.returncode == 0, result.stderr
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(lines) == 1 and lines[0]["score"] == 0 and lines[0]["max_score"] > 0
-    assert gradebook.read_text().startswith("path,score,max_score")
+    assert gradebook.read_text().startswith("path,student,score,max_score")
 
 
 def test_grade_rejects_bad_arguments(capsys):
@@ -118,3 +118,29 @@ def test_experiment_explanations_json_contract():
     data = json.loads(result.stdout)
     assert set(data["curves"]) == {"none", "effects", "justification", "step_effects"}
     assert len(data["lambda_sweep"]["heldout"]) == len(data["lambda_sweep"]["lambdas"])
+
+
+@pytest.mark.xdist_group("grading")
+def test_grade_options_feedback_and_lesson(root, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "alice.ipynb").write_text((root / "solutions" / "01_seeing_vs_doing.ipynb").read_text())
+    (folder / "bob.ipynb").write_text("{ broken")
+    result = run("grade", str(folder), "--lesson", "01", "--workers", "2", "--memory", "1024", "--timeout", "30",
+                 "--feedback", str(tmp_path / "feedback"), "--csv", str(tmp_path / "book.csv"))
+    assert result.returncode == 0, result.stderr
+    assert "graded 2 submission(s)" in result.stdout
+    bob = (tmp_path / "feedback" / "bob.md").read_text()
+    assert "Score: 0 / 10" in bob and "the JSON is broken" in bob
+    assert "Score: 10 / 10" in (tmp_path / "feedback" / "alice.md").read_text()
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--workers", "0"], "--workers"), (["--memory", "10"], "--memory"), (["--lesson", "42"], "unknown lesson"),
+    (["--submission-timeout", "-1"], "--submission-timeout"), (["--extra-checks", "missing.py"], "no such file"),
+])
+def test_grade_option_errors(tmp_path, capsys, args, message):
+    notebook = tmp_path / "a.ipynb"
+    notebook.write_text("{}")
+    assert main(["grade", str(notebook), *args]) == 2
+    assert message in capsys.readouterr().err

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from causal_course.checks import CheckFailed, CheckResult, Exercise, as_number
-from causal_course.episodes import expert_episodes, run_exploration
+from causal_course.episodes import expert_episodes
 from causal_course.explanations import explanation_targets
 
 LESSON = "05_explanations"
