@@ -1,4 +1,4 @@
-"""Running notebooks in a fresh kernel: used by the grader, the tests and the timing script.
+"""Running notebooks in a fresh Jupyter kernel: used by the tests and the timing script.
 
 Introduced in lesson 00 (how exercises are graded).
 """

@@ -199,3 +199,54 @@ def test_ancestor_predicate_mistakes_are_caught():
 
     transposed = lambda weights: bool(np.linalg.matrix_power(np.eye(5) + (np.asarray(weights) != 0).T, 4)[0, 1] > 0)
     assert not verdict("3.4", transposed).passed
+
+
+def _perturbed(value):
+    """A near miss of ``value``: numbers shifted, booleans flipped, containers element by element."""
+    if isinstance(value, (bool, np.bool_)):
+        return not value
+    if isinstance(value, (int, np.integer)):
+        return value + 1
+    if isinstance(value, (float, np.floating)):
+        return value + 0.37
+    if isinstance(value, np.ndarray):
+        return ~value if value.dtype == bool else value + (1 if value.dtype.kind in "iu" else 0.37)
+    if isinstance(value, (tuple, list)):
+        return type(value)(_perturbed(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _perturbed(v) for k, v in value.items()}
+    return value
+
+
+def _expected_numbers(value, found):
+    if isinstance(value, (bool, np.bool_)):
+        return found
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        if np.isfinite(value) and value != int(value):
+            found.update({f"{value:.3f}", f"{value:.4f}", repr(float(value))})
+    elif isinstance(value, np.ndarray) and value.size <= 20 and value.dtype.kind == "f":
+        for v in value.ravel():
+            _expected_numbers(float(v), found)
+    elif isinstance(value, (tuple, list)):
+        for v in value:
+            _expected_numbers(v, found)
+    elif isinstance(value, dict):
+        for v in value.values():
+            _expected_numbers(v, found)
+    return found
+
+
+@pytest.mark.parametrize("exercise", ALL_EXERCISES, ids=lambda e: e.id)
+def test_feedback_on_a_near_miss_never_prints_the_expected_answer(root, exercise):
+    solve = solved_functions(root, exercise.lesson)[exercise.name]
+    expected = set()
+
+    def near_miss(*args, **kwargs):
+        answer = solve(*args, **kwargs)
+        _expected_numbers(answer, expected)
+        return _perturbed(answer)
+
+    result = run_check(exercise, near_miss)
+    assert not result.passed, f"{exercise.id}: a perturbed answer passed: {result.message}"
+    leaked = [number for number in expected if number in result.message]
+    assert not leaked, f"{exercise.id}: the message shows the expected answer {leaked}: {result.message}"

@@ -353,3 +353,20 @@ def test_every_lessons_solution_gets_full_marks_and_stubs_zero(root, lesson):
     assert solved["score"] == solved["max_score"] == sum(e.points for e in exercises_for(lesson)), solved
     assert solved["errors"] == []
     assert stubs["score"] == 0 and len(stubs["exercises"]) == len(exercises_for(lesson))
+
+
+def test_a_submission_that_rewrites_package_files_is_flagged(root, tmp_path, monkeypatch):
+    import shutil
+
+    import causal_course.grading.grader as grader
+
+    copy = tmp_path / "package"
+    shutil.copytree(root / "causal_course" / "checks", copy / "checks")
+    monkeypatch.setattr(grader, "PACKAGE_DIR", copy)
+    nb = nbformat.read(root / "exercises" / f"{LESSON}.ipynb", as_version=4)
+    target = copy / "checks" / "lesson01.py"
+    _insert_after_setup(nb, f"open({str(target)!r}, 'a').write('\\nEXERCISES = []\\n')")
+    nbformat.write(nb, tmp_path / "tamper.ipynb")
+    (report,) = grade_submissions([tmp_path / "tamper.ipynb"], options=GradingOptions(timeout=30))
+    assert report["score"] == 0
+    assert any("package's files changed" in e and "checks/lesson01.py" in e for e in report["errors"]), report["errors"]

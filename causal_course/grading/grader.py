@@ -6,6 +6,7 @@ Introduced in lesson 00 (how exercises are graded); the overview is in :mod:`cau
 from __future__ import annotations
 
 import builtins
+import hashlib
 import os
 import re
 import tempfile
@@ -339,6 +340,20 @@ def _cell_errors(session: _Session, options: GradingOptions) -> list[str]:
     return errors
 
 
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+
+def package_fingerprint(folder: Path) -> dict[str, str]:
+    """SHA-256 of every Python file of the package, to notice a submission that rewrites them (lesson 00)."""
+    digests = {}
+    for path in sorted(Path(folder).rglob("*.py")):
+        try:
+            digests[str(path.relative_to(folder))] = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            continue
+    return digests
+
+
 def grade_submissions(paths, timeout: float = DEFAULT_TIMEOUT, progress=None, workers: int | None = None,
                       options: GradingOptions | None = None) -> list[dict]:
     """Grade every submission in ``paths`` (files or folders), ``workers`` at a time (lesson 00).
@@ -354,14 +369,24 @@ def grade_submissions(paths, timeout: float = DEFAULT_TIMEOUT, progress=None, wo
         raise ValueError(f"workers must be a positive integer, got {workers!r}.")
     for lesson in lessons():
         exercises_for(lesson)  # load every check before any submission runs
+    package_dir = PACKAGE_DIR
+    before = package_fingerprint(package_dir)
 
     def grade(path: Path) -> dict:
         if not path.exists():
             return _failed_report(path, "no such file", _exercises(options.lesson, options) if options.lesson else ())
         try:
-            return grade_notebook(path, options)
+            report = grade_notebook(path, options)
         except Exception as error:  # a bug of the grader: report it on this row, keep the batch going
-            return _failed_report(path, f"the grader failed on this submission: {type(error).__name__}: {error}")
+            report = _failed_report(path, f"the grader failed on this submission: {type(error).__name__}: {error}")
+        changed = sorted(name for name, digest in package_fingerprint(package_dir).items() if before.get(name) != digest)
+        changed += sorted(set(before) - set(package_fingerprint(package_dir)))
+        if changed:
+            report["errors"].append(
+                f"the course package's files changed while this submission was being graded ({', '.join(changed[:5])}): "
+                "a submission may have written to them. Restore the package (git checkout, or reinstall) and "
+                "grade this batch again")
+        return report
 
     reports = []
     with ThreadPoolExecutor(max_workers=workers) as pool:

@@ -1,0 +1,92 @@
+"""The grading sandbox's value codec and process client: round trips, hostile replies, limits."""
+
+import base64
+import json
+import pickle
+
+import numpy as np
+import pytest
+import torch
+
+from causal_course.grading.sandbox_client import Sandbox, SandboxDied
+from causal_course.sandbox import CappedWriter, UnreadableReply, Unsupported, decode, encode
+
+
+def roundtrip(value):
+    return decode(json.loads(json.dumps(encode(value))))
+
+
+def test_plain_values_round_trip():
+    value = {"a": (1, 2.5, None, True), "b": [np.float64(1.25), np.int64(3)], 7: "seven", "big": 2**100}
+    back = roundtrip(value)
+    assert back["a"] == (1, 2.5, None, True) and back[7] == "seven" and back["big"] == 2**100
+    assert isinstance(back["b"][0], np.floating) and back["b"][0] == 1.25 and back["b"][1] == 3
+
+
+def test_arrays_keep_dtype_shape_and_nan():
+    for array in (np.arange(12.0).reshape(3, 4), np.array([True, False]), np.array([[1, 2]], dtype=np.int32),
+                  np.array([np.nan, np.inf, -1.0])):
+        back = roundtrip(array)
+        assert back.dtype == array.dtype and back.shape == array.shape
+        assert np.array_equal(back, array, equal_nan=array.dtype.kind == "f")
+    assert np.isnan(roundtrip(float("nan")))
+
+
+def test_tensors_arrive_as_arrays_and_odd_objects_as_unsupported():
+    assert np.array_equal(roundtrip(torch.tensor([1.0, 2.0])), np.array([1.0, 2.0], dtype=np.float32))
+    back = roundtrip(object())
+    assert isinstance(back, Unsupported) and "object" in back.what
+    assert isinstance(roundtrip({(1, 2): 3}), Unsupported)
+
+
+@pytest.mark.parametrize("payload", [
+    {"__npy__": base64.b64encode(pickle.dumps(np.array([object()], dtype=object))).decode()},
+    {"__npy__": "not base64 at all!"},
+    {"__float__": "1e400x"},
+    {"__bigint__": "1" * 1000},
+    {"__tuple__": "abc"},
+    {"__dict__": [[{"__tuple__": [1]}, 2]]},
+    {"__mystery__": 1},
+    {},
+])
+def test_hostile_payloads_are_refused(payload):
+    with pytest.raises(UnreadableReply):
+        decode(payload)
+
+
+def test_object_arrays_in_npy_are_refused_without_unpickling():
+    import io
+
+    buffer = io.BytesIO()
+    np.save(buffer, np.array([{"x": 1}], dtype=object), allow_pickle=True)
+    with pytest.raises(UnreadableReply):
+        decode({"__npy__": base64.b64encode(buffer.getvalue()).decode()})
+
+
+def test_capped_writer_keeps_the_head_and_counts_everything():
+    writer = CappedWriter()
+    for _ in range(1000):
+        writer.write("x" * 100)
+    assert writer.size == 100_000 and len(writer.text()) == 2_000
+
+
+def test_sandbox_runs_cells_calls_functions_and_reports_death(tmp_path):
+    import time
+
+    sandbox = Sandbox(memory_mb=1024, workdir=tmp_path)
+    sandbox.start()
+    try:
+        deadline = lambda: time.monotonic() + 30  # noqa: E731
+        reply, timed_out = sandbox.request({"op": "run_cell", "source": "def double(x):\n    x *= 2\n    return x.sum()"},
+                                           deadline())
+        assert reply["op"] == "cell_done" and "ename" not in reply and not timed_out
+        array = np.ones(3)
+        reply, _ = sandbox.request({"op": "call", "name": "double", "args": (array,), "kwargs": {}}, deadline())
+        assert reply["op"] == "returned" and decode(reply["value"]) == 6.0
+        assert np.array_equal(decode(reply["mutated"]["0"]), [2.0, 2.0, 2.0])  # the in-place change comes back
+        reply, timed_out = sandbox.request({"op": "run_cell", "source": "while True:\n    pass"}, time.monotonic() + 1)
+        assert timed_out and reply["ename"] == "KeyboardInterrupt"
+        with pytest.raises(SandboxDied, match="exited with code 3"):
+            sandbox.request({"op": "run_cell", "source": "import os\nos._exit(3)"}, deadline())
+    finally:
+        sandbox.close()
