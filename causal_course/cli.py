@@ -15,6 +15,12 @@ import subprocess
 import sys
 import time
 
+def _structure(seed: int, fast: bool) -> dict:
+    from causal_course.experiments import structure
+
+    return structure(seed=seed, fast=fast)
+
+
 def _passive(seed: int, fast: bool) -> dict:
     from causal_course.experiments import passive
 
@@ -39,8 +45,9 @@ def _confounding(seed: int, fast: bool) -> dict:
     return confounding(seed=seed, fast=fast)
 
 
-# name -> callable(seed, fast) -> dict; one per lesson experiment (lessons 03 to 07)
+# name -> callable(seed, fast) -> dict; one per lesson experiment (lessons 02 to 07)
 EXPERIMENTS = {
+    "structure": _structure,
     "passive": _passive,
     "mixtures": _mixtures,
     "explanations": _explanations,
@@ -181,7 +188,12 @@ def format_experiment(result: dict) -> str:
     for key, table in tables.items():
         lines.append(f"  {key}:")
         for name, value in table.items():
-            lines.append(f"    {name:<22} {value:.3f}" if isinstance(value, float) else f"    {name:<22} {value}")
+            if isinstance(value, float):
+                lines.append(f"    {name:<22} {value:.3f}")
+            elif isinstance(value, list) and all(isinstance(v, (int, float)) for v in value):
+                lines.append(f"    {name:<22} " + " ".join(f"{v:6.2f}" for v in value))
+            else:
+                lines.append(f"    {name:<22} {value}")
     return "\n".join(lines)
 
 

@@ -304,3 +304,58 @@ def confounding(seed: int = 0, fast: bool = False, confounded_shares=None, n_see
             conditions.append(row)
     return {"experiment": "confounding", "seeds": seeds, "n_steps": n_steps, "test_episodes": n_test,
             "confounded_shares": shares, "explanations": list(EXPLANATION_CHOICES), "conditions": conditions}
+
+
+STRUCTURE_ROUNDS, STRUCTURE_ROUNDS_FAST = 12, 6
+STRUCTURE_SIMULATIONS, STRUCTURE_SIMULATIONS_FAST = 64, 16
+
+
+def structure(seed: int = 0, fast: bool = False, n_seeds: int = 3, batch_size: int = 5, n_rounds: int | None = None,
+              n_simulations: int | None = None, dag_indices=None, progress: bool = False) -> dict:
+    """Lesson 02: posterior entropy against samples for observing, random and greedy experiments.
+
+    For each of ``n_seeds`` seeds (``seed``, ``seed + 1``, ...) and each true DAG on 3 variables
+    (all 25; a spread of 5 in fast mode), a world with random weights and noise scales is learned
+    by each strategy in rounds of ``batch_size`` samples. Returns the mean and standard error
+    over seeds of the entropy (bits) after each round, and the final posterior mass on the true
+    DAG and on its equivalence class.
+    """
+    from causal_course.experiment_design import STRATEGIES, run_strategy
+    from causal_course.scm import random_linear_gaussian_scm
+    from causal_course.structure_learning import DagSpace
+
+    fast = fast or fast_mode()
+    n_rounds = n_rounds or (STRUCTURE_ROUNDS_FAST if fast else STRUCTURE_ROUNDS)
+    n_simulations = n_simulations or (STRUCTURE_SIMULATIONS_FAST if fast else STRUCTURE_SIMULATIONS)
+    space = DagSpace(3)
+    if dag_indices is None:
+        dag_indices = [0, 1, 6, 12, 24] if fast else range(len(space))
+    dag_indices = list(dag_indices)
+    per_seed = {s: {"entropy": [], "true_dag": [], "true_class": []} for s in STRATEGIES}
+    for offset in range(n_seeds):
+        rng = np.random.default_rng(seed + offset)
+        runs = {s: [] for s in STRATEGIES}
+        for index in dag_indices:
+            world = random_linear_gaussian_scm(space.dags[index], rng, names=["A", "B", "C"])
+            for strategy in STRATEGIES:
+                runs[strategy].append(run_strategy(world, strategy, n_rounds, rng, batch_size, n_simulations, space))
+        for strategy in STRATEGIES:
+            per_seed[strategy]["entropy"].append(np.mean([r["entropy"] for r in runs[strategy]], axis=0))
+            per_seed[strategy]["true_dag"].append(np.mean([r["true_dag"][-1] for r in runs[strategy]]))
+            per_seed[strategy]["true_class"].append(np.mean([r["true_class"][-1] for r in runs[strategy]]))
+
+    def mean_se(values):
+        values = np.asarray(values, dtype=float)
+        se = values.std(axis=0, ddof=1) / np.sqrt(len(values)) if len(values) > 1 else np.zeros(values.shape[1:])
+        return values.mean(axis=0), se
+
+    result = {"experiment": "structure", "seed": seed, "n_seeds": n_seeds, "n_dags": len(dag_indices),
+              "batch_size": batch_size, "samples": [batch_size * r for r in range(n_rounds + 1)],
+              "entropy": {}, "entropy_se": {}, "true_dag": {}, "true_dag_se": {}, "true_class": {},
+              "true_class_se": {}}
+    for strategy in STRATEGIES:
+        for key in ("entropy", "true_dag", "true_class"):
+            mean, se = mean_se(per_seed[strategy][key])
+            result[key][strategy] = np.round(mean, 4).tolist() if np.ndim(mean) else round(float(mean), 4)
+            result[key + "_se"][strategy] = np.round(se, 4).tolist() if np.ndim(se) else round(float(se), 4)
+    return result

@@ -44,13 +44,13 @@ def render_method_comparison(runs: list, methods=("model", "causal_inference", "
                                                   "regression_5_samples", "memorising", "random"),
                              title: str = "Normalised reward (random = 0, optimal = 1)"):
     """Grouped bars: each method on each test set, mean and standard error over runs (lesson 03)."""
-    from matplotlib.figure import Figure
+    from causal_course.plotting import course_figure
 
     summary = summarise_runs(runs, methods)
     methods = [m for m in methods if m in summary[GROUPS[0]]]
     colours = [PALETTE[c] for c in ("blue", "green", "vermillion", "orange", "purple", "black", "sky", "yellow")]
     hatches = ["", "//", "..", "xx", "\\\\", "--", "++", "oo"]
-    fig = Figure(figsize=(9, 3.8), layout="constrained")
+    fig = course_figure(figsize=(9, 3.8), layout="constrained")
     ax = fig.add_subplot()
     width = 0.8 / len(methods)
     for k, method in enumerate(methods):
@@ -75,9 +75,9 @@ def render_learning_curves(curves: dict, groups=("heldout", "critical"), referen
     ``curves`` is ``{"seconds": [...], group: [[reward per budget] per seed], ...}``;
     ``reference`` maps a label to a horizontal line (for instance the correlational baseline).
     """
-    from matplotlib.figure import Figure
+    from causal_course.plotting import course_figure
 
-    fig = Figure(figsize=(6.5, 3.8), layout="constrained")
+    fig = course_figure(figsize=(6.5, 3.8), layout="constrained")
     ax = fig.add_subplot()
     styles = {"heldout": ("blue", "o", "-"), "critical": ("vermillion", "s", "--"), "in_distribution": ("green", "^", ":")}
     for group in groups:

@@ -6,6 +6,8 @@ styles, marker shapes or labels.
 
 from __future__ import annotations
 
+import functools
+
 PALETTE = {
     "black": "#000000",
     "orange": "#E69F00",
@@ -16,6 +18,28 @@ PALETTE = {
     "vermillion": "#D55E00",
     "purple": "#CC79A7",
 }
+
+
+def course_figure(**kwargs):
+    """A matplotlib Figure that shows itself (as a PNG with alt text) when a notebook displays it (lesson 00).
+
+    Plain matplotlib Figures only render in a notebook once pyplot's inline backend is loaded;
+    without it, ``display(fig)`` prints ``<Figure size ...>``. Every render function of the course
+    builds its figures here, so they show whatever the backend. Keyword arguments go to
+    :class:`matplotlib.figure.Figure`.
+    """
+    return _course_figure_class()(**kwargs)
+
+
+@functools.lru_cache(maxsize=1)
+def _course_figure_class():
+    from matplotlib.figure import Figure
+
+    class CourseFigure(Figure):
+        def _repr_html_(self) -> str:
+            return figure_to_html(self)
+
+    return CourseFigure
 
 
 def new_figure(n_columns: int = 1, width: float = 4.5, height: float = 3.5):

@@ -304,3 +304,22 @@ class LinearGaussianSCM:
         noise[:, list(acted._intervened)] = 0.0
         predicted = acted._propagate(noise)  # predict
         return predicted[0] if single else predicted
+
+
+def random_linear_gaussian_scm(adjacency, rng: np.random.Generator, names: Sequence | None = None,
+                               weight_range=(0.5, 1.5), noise_range=(0.5, 1.5)) -> LinearGaussianSCM:
+    """A linear-Gaussian SCM on the DAG ``adjacency`` with random weights and noise scales (lesson 02).
+
+    Each edge weight has a random sign and a size drawn uniformly from ``weight_range``; each
+    variable gets its own noise sd from ``noise_range``, so observational data cannot reveal the
+    causal order through equal noise scales.
+    """
+    rng = check_rng(rng)
+    adjacency = np.asarray(adjacency) != 0
+    if adjacency.ndim != 2 or adjacency.shape[0] != adjacency.shape[1]:
+        raise ValueError(f"adjacency must be a square matrix, got shape {adjacency.shape}.")
+    n = adjacency.shape[0]
+    sizes = rng.uniform(*weight_range, size=(n, n))
+    signs = rng.choice((-1.0, 1.0), size=(n, n))
+    weights = np.where(adjacency, sizes * signs, 0.0)
+    return LinearGaussianSCM.from_weights(weights, names=names, noise_sd=rng.uniform(*noise_range, size=n))

@@ -54,10 +54,10 @@ def stratified_slopes(X: np.ndarray) -> dict:
 
 def render_simpson(X: np.ndarray):
     """Score against tutoring, one marker and line per motivation level, plus the pooled line (lesson 01)."""
-    from matplotlib.figure import Figure
+    from causal_course.plotting import course_figure
 
     result = stratified_slopes(X)
-    fig = Figure(figsize=(6.5, 4), layout="constrained")
+    fig = course_figure(figsize=(6.5, 4), layout="constrained")
     ax = fig.add_subplot()
     colours = [PALETTE["blue"], PALETTE["orange"], PALETTE["green"], PALETTE["purple"], PALETTE["sky"]]
     markers = ["o", "s", "^", "D", "v"]
@@ -109,9 +109,9 @@ def compare_passive_learners(sample_sizes=(25, 100, 400, 1600, 6400), n_repeats:
 
 def render_passive_learners(result: dict):
     """The two passive learners' estimates against sample size, with the truth (lesson 01)."""
-    from matplotlib.figure import Figure
+    from causal_course.plotting import course_figure
 
-    fig = Figure(figsize=(6.5, 3.8), layout="constrained")
+    fig = course_figure(figsize=(6.5, 3.8), layout="constrained")
     ax = fig.add_subplot()
     sizes = result["sample_sizes"]
     ax.errorbar(sizes, result["log_reader_mean"], yerr=result["log_reader_sd"], marker="o", capsize=3,

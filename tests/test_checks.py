@@ -12,8 +12,10 @@ def solved_functions(root, lesson):
     """The functions defined in the solved exercise cells of solutions/<lesson>.ipynb."""
     notebook = nbformat.read(root / "solutions" / f"{lesson}.ipynb", as_version=4)
     namespace = {"np": np}
-    for cell in notebook.cells:
-        if cell.cell_type == "code" and exercise_header(cell.source):
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    exec(compile(code[0].source, "setup", "exec"), namespace)  # the setup cell: imports and helpers
+    for cell in code:
+        if exercise_header(cell.source):
             exec(compile(cell.source, "solution", "exec"), namespace)
     return namespace
 

@@ -21,6 +21,13 @@ def test_notebook_runs_top_to_bottom(path):
     notebook, seconds = run_notebook_file(path, timeout=120)
     errors = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert errors == []
+    # A figure must show as a picture, not as its text repr '<Figure size ...>' (the kernels here run
+    # with MPLBACKEND=Agg, so only figures that render themselves pass).
+    shown = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs
+             if o.output_type in ("display_data", "execute_result")]
+    text_only = [o["data"]["text/plain"] for o in shown
+                 if set(o["data"]) == {"text/plain"} and o["data"]["text/plain"].startswith("<")]
+    assert text_only == [], f"figures shown as text instead of pictures: {text_only}"
     print(f"{_id(path)} ran in {seconds:.1f} s")
 
 

@@ -40,6 +40,7 @@ class Exercise:
 # Lesson slug -> module that defines ``EXERCISES``. Modules are imported only when asked for.
 _LESSON_MODULES = {
     "01_seeing_vs_doing": "causal_course.checks.lesson01",
+    "02_experiments_reveal_structure": "causal_course.checks.lesson02",
     "03_passive_causal_strategies": "causal_course.checks.lesson03",
     "04_data_mixtures": "causal_course.checks.lesson04",
     "05_explanations": "causal_course.checks.lesson05",

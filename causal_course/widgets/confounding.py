@@ -49,13 +49,13 @@ def confounding_summary(confounder_strength: float, mode: str, n_samples: int = 
 
 def render_confounding(confounder_strength: float = 1.0, mode: str = "observe", n_samples: int = 400, seed: int = 0):
     """A Figure: the DAG, and score against tutoring with the fitted slope and the true effect (lesson 01)."""
-    from matplotlib.figure import Figure
+    from causal_course.plotting import course_figure
 
     from causal_course.graphs import draw_dag
 
     model, X = confounding_data(confounder_strength, mode, n_samples, seed)
     summary = confounding_summary(confounder_strength, mode, n_samples, seed)
-    fig = Figure(figsize=(10, 3.8), layout="constrained")
+    fig = course_figure(figsize=(10, 3.8), layout="constrained")
     dag_ax, data_ax = fig.subplots(1, 2, width_ratios=[1, 1.6])
     shown = model.do({"tutoring": 0.0}) if mode == "intervene" else model
     draw_dag(shown, ax=dag_ax, title="randomised: do(tutoring)" if mode == "intervene" else "observed as it happens")

@@ -50,7 +50,7 @@ def inspect_episodes(model, test_set, rng: np.random.Generator, n_episodes: int 
 
 def render_episode_step(records: list, episode: int = 0, step: int = 1):
     """A Figure for one step (1 to 5 exploration, 6 goal) of one inspected episode (lesson 03)."""
-    from matplotlib.figure import Figure
+    from causal_course.plotting import course_figure
 
     from causal_course.graphs import draw_dag, weights_to_graph
 
@@ -61,7 +61,7 @@ def render_episode_step(records: list, episode: int = 0, step: int = 1):
     record = records[episode]
     target = record["target"]
     names = [f"X{i}" for i in range(len(record["weights"]))]
-    fig = Figure(figsize=(10, 3.8), layout="constrained")
+    fig = course_figure(figsize=(10, 3.8), layout="constrained")
     dag_ax, bar_ax = fig.subplots(1, 2, width_ratios=[1, 1.3])
     if step <= N_EXPLORATION_STEPS:
         action = int(record["actions"][step - 1])

@@ -17,9 +17,9 @@ KIND_STYLES = {"none": ("black", "o", "-"), "effects": ("blue", "s", "--"), "jus
 
 def render_explanation_curves(results: dict, group: str = "critical"):
     """Reward against training episodes for every kind of explanation (lesson 05)."""
-    from matplotlib.figure import Figure
+    from causal_course.plotting import course_figure
 
-    fig = Figure(figsize=(7, 3.8))
+    fig = course_figure(figsize=(7, 3.8))
     fig.subplots_adjust(left=0.1, right=0.98, bottom=0.14, top=0.9)
     ax = fig.add_subplot()
     episodes = np.asarray(results["episodes"]) / 1000
@@ -38,7 +38,7 @@ def render_explanation_curves(results: dict, group: str = "critical"):
 
 def render_lambda(results: dict, lam: float = 1.0):
     """Learning curves at explanation weight ``lam`` against none, and final reward against lambda (lesson 05)."""
-    from matplotlib.figure import Figure
+    from causal_course.plotting import course_figure
 
     sweep = results["lambda_sweep"]
     lambdas = [float(v) for v in sweep["lambdas"]]
@@ -47,7 +47,7 @@ def render_lambda(results: dict, lam: float = 1.0):
         raise ValueError(f"lambda {lam} was not swept; the sweep has {lambdas}.")
     i = matches[0]
     episodes = np.asarray(results["episodes"]) / 1000
-    fig = Figure(figsize=(10, 3.6))
+    fig = course_figure(figsize=(10, 3.6))
     fig.subplots_adjust(left=0.06, right=0.99, bottom=0.15, top=0.88, wspace=0.25)
     curve_ax, sweep_ax = fig.subplots(1, 2)
     for group, colour, marker in (("heldout", "blue", "o"), ("critical", "vermillion", "s")):

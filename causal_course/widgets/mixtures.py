@@ -37,13 +37,13 @@ def render_mixture(results: dict, share_percent: int = 50, exploration: str = "e
 
     ``live_points`` is a sequence of ``(share, exploration, heldout, critical)`` from live retraining.
     """
-    from matplotlib.figure import Figure
+    from causal_course.plotting import course_figure
 
     share = share_percent / 100.0
     summary = mixture_summary(results, share, exploration)
     table = _row(results, exploration)
     x = 100 * np.asarray(results["shares"], dtype=float)
-    fig = Figure(figsize=(10, 3.6))
+    fig = course_figure(figsize=(10, 3.6))
     curve_ax, explore_ax = fig.subplots(1, 2, width_ratios=[1.7, 1])
     fig.subplots_adjust(left=0.065, right=0.99, bottom=0.2, top=0.9, wspace=0.25)  # fixed: faster than a layout engine
     lines = (("heldout_sampled", "held-out (own experiments)", "blue", "o", "-"),

@@ -26,10 +26,10 @@ def _condition(results: dict, explanation: str, confounded_share: float) -> dict
 
 def render_choice_shares(results: dict, explanation: str = "none", confounded_share: float = 1.0):
     """Bars: where the learner's deconfounded choices go; lines: the explained feature's share vs confounding (lesson 06)."""
-    from matplotlib.figure import Figure
+    from causal_course.plotting import course_figure
 
     row = _condition(results, explanation, confounded_share)
-    fig = Figure(figsize=(10, 3.6))
+    fig = course_figure(figsize=(10, 3.6))
     fig.subplots_adjust(left=0.07, right=0.99, bottom=0.16, top=0.88, wspace=0.28)
     bar_ax, line_ax = fig.subplots(1, 2)
     for k, label in enumerate(CHOICE_LABELS):

@@ -23,10 +23,10 @@ def running_heads_proportion(n_flips: int, seed: int) -> np.ndarray:
 
 def render_coin_flips(n_flips: int = 100, seed: int = 0):
     """A matplotlib Figure of the running proportion of heads (lesson 00)."""
-    from matplotlib.figure import Figure
+    from causal_course.plotting import course_figure
 
     proportion = running_heads_proportion(n_flips, seed)
-    fig = Figure(figsize=(6, 3), layout="constrained")
+    fig = course_figure(figsize=(6, 3), layout="constrained")
     ax = fig.add_subplot()
     ax.plot(np.arange(1, n_flips + 1), proportion, color=PALETTE["blue"], label="running proportion")
     ax.axhline(0.5, color=PALETTE["vermillion"], linestyle="--", label="one half")

@@ -1,0 +1,268 @@
+"""The exact posterior over every DAG on a few variables, from observational and interventional data.
+
+Introduced in lesson 02 (experiments reveal structure). The data-generating process lives in
+:mod:`causal_course.scm`; this module only scores. Data are a matrix ``X`` (one column per
+variable) and a boolean mask ``intervened`` of the same shape: ``intervened[s, k]`` is True when
+the experimenter *set* variable ``k`` in sample ``s``.
+
+The score is the BGe marginal likelihood (Geiger and Heckerman, 2002, in the corrected form of
+Kuipers, Moffa and Heckerman, 2014): a linear-Gaussian model with a separate noise variance per
+variable and a Normal-Wishart prior. Markov-equivalent DAGs get exactly the same score on
+observational data. With interventions, a variable's own mechanism is scored only on the samples
+where it was *not* set (Cooper and Yoo, 1999): a value the experimenter chose says nothing about
+what would have caused it, and that is what breaks the ties.
+
+Everything is computed from sufficient statistics (counts, sums, cross-products per variable),
+so adding samples is cheap and many simulated futures can be scored at once (the leading
+``batch`` dimensions below).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from causal_course.dags import all_dags, as_adjacency, class_of, equivalence_classes
+
+
+# ------------------------------------------------------------------------------ data checks
+def check_data(X, intervened=None) -> tuple[np.ndarray, np.ndarray]:
+    """``X`` as a float matrix and ``intervened`` as a matching boolean mask, or a clear error (lesson 02)."""
+    try:
+        X = np.asarray(X, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"X must be a numeric (n_samples, n_variables) array, got {type(X).__name__}.") from None
+    if X.ndim != 2:
+        raise ValueError(f"X must be a 2-D array, one row per sample and one column per variable; got shape {X.shape}.")
+    if not np.all(np.isfinite(X)):
+        raise ValueError("X contains NaN or inf; drop or fix those samples first.")
+    if intervened is None:
+        intervened = np.zeros(X.shape, dtype=bool)
+    else:
+        intervened = np.asarray(intervened)
+        if intervened.shape != X.shape:
+            raise ValueError(f"intervened must have the shape of X, {X.shape}, with intervened[s, k] True when "
+                             f"variable k was set in sample s; got shape {intervened.shape}.")
+        if intervened.dtype != bool:
+            if not np.isin(intervened, (0, 1)).all():
+                raise ValueError("intervened must hold True/False (or 0/1) values.")
+            intervened = intervened.astype(bool)
+    return X, intervened
+
+
+# ------------------------------------------------------------------------------ sufficient statistics
+@dataclass(frozen=True)
+class NodeStatistics:
+    """Per variable ``j``: the number of samples where j was not set, their column sums and cross-products.
+
+    Shapes: ``counts (..., n)``, ``sums (..., n, n)`` (row j: sums of every column over j's
+    samples), ``outers (..., n, n, n)``. Leading dimensions index simulated datasets (lesson 02).
+    """
+
+    counts: np.ndarray
+    sums: np.ndarray
+    outers: np.ndarray
+
+    @classmethod
+    def from_data(cls, X, intervened=None) -> "NodeStatistics":
+        X, intervened = check_data(X, intervened)
+        kept = (~intervened).astype(float)  # (N, n): sample s counts for variable j
+        counts = kept.sum(axis=0)
+        sums = kept.T @ X
+        outers = np.einsum("sj,sa,sb->jab", kept, X, X)
+        return cls(counts, sums, outers)
+
+    @classmethod
+    def empty(cls, n_variables: int) -> "NodeStatistics":
+        n = n_variables
+        return cls(np.zeros(n), np.zeros((n, n)), np.zeros((n, n, n)))
+
+    def __add__(self, other: "NodeStatistics") -> "NodeStatistics":
+        return NodeStatistics(self.counts + other.counts, self.sums + other.sums, self.outers + other.outers)
+
+    @property
+    def n_variables(self) -> int:
+        return self.counts.shape[-1]
+
+
+# ------------------------------------------------------------------------------ the BGe score
+@dataclass(frozen=True)
+class BGePrior:
+    """Hyperparameters of the BGe score: prior mean 0, ``alpha_mu`` pseudo-samples for the mean,
+    ``alpha_w`` degrees of freedom (default n + 2, the smallest proper choice) (lesson 02)."""
+
+    alpha_mu: float = 1.0
+    alpha_w: float | None = None
+
+    def degrees(self, n_variables: int) -> float:
+        alpha_w = n_variables + 2.0 if self.alpha_w is None else float(self.alpha_w)
+        if alpha_w <= n_variables + 1:
+            raise ValueError(f"alpha_w must exceed n_variables + 1 = {n_variables + 1}, got {alpha_w}.")
+        return alpha_w
+
+    def scale(self, n_variables: int) -> float:
+        """``t`` in the prior scale matrix ``T = t I`` (prior expected covariance = identity)."""
+        return self.alpha_mu * (self.degrees(n_variables) - n_variables - 1) / (self.alpha_mu + 1)
+
+
+_LGAMMA = np.frompyfunc(math.lgamma, 1, 1)
+
+
+def gammaln(x) -> np.ndarray:
+    """log Gamma(x), element-wise (numpy has no lgamma and the course does not need scipy)."""
+    return np.asarray(_LGAMMA(np.asarray(x, dtype=float)), dtype=float)
+
+
+def _log_det_blocks(R: np.ndarray, variables: tuple) -> np.ndarray:
+    if not variables:
+        return np.zeros(R.shape[:-2])
+    block = R[..., list(variables), :][..., :, list(variables)]
+    sign, logdet = np.linalg.slogdet(block)
+    return logdet
+
+
+def bge_local_score(statistics: NodeStatistics, node: int, parents, prior: BGePrior | None = None) -> np.ndarray:
+    """log p(the values of ``node`` | its ``parents``), on the samples where ``node`` was not set (lesson 02).
+
+    Returns an array over the statistics' leading (batch) dimensions; 0 where there is no sample.
+    """
+    prior = prior or BGePrior()
+    n = statistics.n_variables
+    parents = tuple(sorted(int(p) for p in parents))
+    l = len(parents)
+    alpha_mu, alpha_w, t = prior.alpha_mu, prior.degrees(n), prior.scale(n)
+    N = statistics.counts[..., node]
+    safe_N = np.maximum(N, 1.0)
+    mean = statistics.sums[..., node, :] / safe_N[..., None]
+    scatter = statistics.outers[..., node, :, :] - safe_N[..., None, None] * mean[..., :, None] * mean[..., None, :]
+    shrink = (N * alpha_mu / (N + alpha_mu))[..., None, None]
+    R = t * np.eye(n) + scatter + shrink * mean[..., :, None] * mean[..., None, :]
+    score = (0.5 * (np.log(alpha_mu) - np.log(N + alpha_mu))
+             + gammaln(0.5 * (N + alpha_w - n + l + 1)) - gammaln(0.5 * (alpha_w - n + l + 1))
+             - 0.5 * N * np.log(np.pi)
+             + 0.5 * (alpha_w - n + 2 * l + 1) * np.log(t)
+             + 0.5 * (N + alpha_w - n + l) * _log_det_blocks(R, parents)
+             - 0.5 * (N + alpha_w - n + l + 1) * _log_det_blocks(R, parents + (node,)))
+    return np.where(N > 0, score, 0.0)
+
+
+def family_score(X, node: int, parents, prior: BGePrior | None = None) -> float:
+    """The BGe score of ``node`` given ``parents`` on every row of ``X`` (lesson 02).
+
+    The rows are taken as they are: to score interventional data, pass only the rows where
+    ``node`` was not set.
+    """
+    X, _ = check_data(X)
+    n = X.shape[1]
+    if not 0 <= int(node) < n:
+        raise ValueError(f"node must be a column of X (0 to {n - 1}), got {node}.")
+    parents = [int(p) for p in parents]
+    if int(node) in parents or any(not 0 <= p < n for p in parents):
+        raise ValueError(f"parents must be other columns of X (0 to {n - 1}), got {parents} for node {node}.")
+    return float(bge_local_score(NodeStatistics.from_data(X), int(node), parents, prior))
+
+
+def dag_log_score(adjacency, X, intervened=None, prior: BGePrior | None = None) -> float:
+    """log p(X | DAG): each variable scored given its parents on the rows where it was not set (lesson 02)."""
+    adjacency = as_adjacency(adjacency)
+    X, intervened = check_data(X, intervened)
+    if adjacency.shape[0] != X.shape[1]:
+        raise ValueError(f"the DAG has {adjacency.shape[0]} variables but X has {X.shape[1]} columns.")
+    return float(sum(bge_local_score(NodeStatistics.from_data(X, intervened), j, np.flatnonzero(adjacency[:, j]), prior)
+                     for j in range(X.shape[1])))
+
+
+def equal_noise_log_likelihood(adjacency, X) -> float:
+    """The maximised log-likelihood of a linear-Gaussian DAG whose variables share **one** noise variance (lesson 02).
+
+    Unlike the BGe score, this model assumes equal noise scales; under that assumption the causal
+    order becomes identifiable from observational data (Peters and Bühlmann, 2014), because only
+    the true order makes the residual variances equal.
+    """
+    adjacency = as_adjacency(adjacency)
+    X, _ = check_data(X)
+    n_samples, n = X.shape
+    if adjacency.shape[0] != n:
+        raise ValueError(f"the DAG has {adjacency.shape[0]} variables but X has {n} columns.")
+    if n_samples < 2:
+        raise ValueError("need at least 2 samples to estimate a variance.")
+    residual_sum = 0.0
+    for j in range(n):
+        design = np.column_stack([np.ones(n_samples), X[:, np.flatnonzero(adjacency[:, j])]])
+        coefficients, *_ = np.linalg.lstsq(design, X[:, j], rcond=None)
+        residual_sum += float(np.sum((X[:, j] - design @ coefficients) ** 2))
+    variance = residual_sum / (n_samples * n)
+    return float(-0.5 * n_samples * n * (np.log(2 * np.pi * variance) + 1))
+
+
+# ------------------------------------------------------------------------------ the posterior over DAGs
+class DagSpace:
+    """Every DAG on ``n_variables`` variables with its equivalence class, scored in one pass (lesson 02).
+
+    ``space.log_marginal_likelihoods(statistics)`` gives log p(data | DAG) for every DAG;
+    ``space.posterior(statistics)`` the posterior under a uniform prior over DAGs.
+    """
+
+    def __init__(self, n_variables: int = 3, prior: BGePrior | None = None):
+        self.dags = all_dags(n_variables)
+        self.n_variables = n_variables
+        self.classes = equivalence_classes(self.dags)
+        self.class_index = class_of(self.dags, self.classes)
+        self.prior = prior or BGePrior()
+        families = sorted({(j, tuple(np.flatnonzero(dag[:, j]))) for dag in self.dags for j in range(n_variables)})
+        self.families = families
+        lookup = {family: k for k, family in enumerate(families)}
+        self.family_table = np.array([[lookup[(j, tuple(np.flatnonzero(dag[:, j])))] for j in range(n_variables)]
+                                      for dag in self.dags])
+
+    def __len__(self) -> int:
+        return len(self.dags)
+
+    def index_of(self, adjacency) -> int:
+        """The position of ``adjacency`` in :attr:`dags`."""
+        adjacency = as_adjacency(adjacency)
+        for k, dag in enumerate(self.dags):
+            if dag.shape == adjacency.shape and np.array_equal(dag, adjacency):
+                return k
+        raise ValueError(f"{adjacency.astype(int).tolist()} is not a DAG on {self.n_variables} variables.")
+
+    def statistics(self, X, intervened=None) -> NodeStatistics:
+        statistics = NodeStatistics.from_data(X, intervened)
+        if statistics.n_variables != self.n_variables:
+            raise ValueError(f"X has {statistics.n_variables} columns; this space has {self.n_variables} variables.")
+        return statistics
+
+    def log_marginal_likelihoods(self, statistics: NodeStatistics) -> np.ndarray:
+        """log p(data | DAG) for every DAG: shape (..., n_dags)."""
+        local = np.stack([bge_local_score(statistics, j, parents, self.prior) for j, parents in self.families], axis=-1)
+        return local[..., self.family_table].sum(axis=-1)
+
+    def posterior(self, statistics: NodeStatistics, log_prior=None) -> np.ndarray:
+        """p(DAG | data) for every DAG (uniform prior unless ``log_prior`` is given): shape (..., n_dags)."""
+        scores = self.log_marginal_likelihoods(statistics)
+        if log_prior is not None:
+            scores = scores + np.asarray(log_prior, dtype=float)
+        return normalise_log(scores)
+
+    def class_posterior(self, posterior: np.ndarray) -> np.ndarray:
+        """The posterior mass of each equivalence class: shape (..., n_classes)."""
+        return np.stack([posterior[..., members].sum(axis=-1) for members in self.classes], axis=-1)
+
+
+def normalise_log(log_weights) -> np.ndarray:
+    """exp(log_weights) normalised to sum to 1 along the last axis, without overflow (lesson 02)."""
+    log_weights = np.asarray(log_weights, dtype=float)
+    shifted = log_weights - log_weights.max(axis=-1, keepdims=True)
+    weights = np.exp(shifted)
+    return weights / weights.sum(axis=-1, keepdims=True)
+
+
+def entropy_bits(probabilities) -> np.ndarray:
+    """Shannon entropy in bits along the last axis; 0 log 0 counts as 0 (lesson 02)."""
+    p = np.asarray(probabilities, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(p > 0, -p * np.log2(np.where(p > 0, p, 1.0)), 0.0)
+    return terms.sum(axis=-1)
+

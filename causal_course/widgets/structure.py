@@ -1,0 +1,127 @@
+"""Lesson 02's demo: choose experiments, add samples, watch the posterior over the 25 DAGs concentrate.
+
+The logic is :func:`structure_learning_state` and :func:`render_structure_learning`, pure
+functions of the true DAG, the list of experiments run so far and a seed: the data are
+regenerated from the seed each time, so the same clicks always show the same figure. The widget
+only keeps that list and redraws.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+WORLDS = {
+    # name -> edges (i, j, weight); variables A=0, B=1, C=2; noise sds differ per variable
+    "chain A→B→C": [(0, 1, 1.0), (1, 2, -0.9)],
+    "fork A←B→C": [(1, 0, 1.0), (1, 2, 0.9)],
+    "collider A→B←C": [(0, 1, 1.0), (2, 1, -0.9)],
+    "triangle A→B→C, A→C": [(0, 1, 1.0), (1, 2, 0.8), (0, 2, -0.7)],
+    "one edge A→C": [(0, 2, 1.2)],
+}
+NOISE_SD = (1.0, 0.7, 1.3)
+EXPERIMENT_LABELS = {"observe": None, "do(A)": 0, "do(B)": 1, "do(C)": 2}
+SAMPLES_PER_CLICK = 10
+
+
+def world_scm(world: str):
+    """The world ``world`` (a key of :data:`WORLDS`) as a LinearGaussianSCM on A, B, C (lesson 02)."""
+    from causal_course.scm import LinearGaussianSCM
+
+    if world not in WORLDS:
+        raise ValueError(f"unknown world {world!r}; choose one of {list(WORLDS)}.")
+    weights = np.zeros((3, 3))
+    for i, j, w in WORLDS[world]:
+        weights[i, j] = w
+    return LinearGaussianSCM.from_weights(weights, names=["A", "B", "C"], noise_sd=NOISE_SD)
+
+
+@lru_cache(maxsize=1)
+def dag_space():
+    """The 25 DAGs on A, B, C (built once per session) (lesson 02)."""
+    from causal_course.structure_learning import DagSpace
+
+    return DagSpace(3)
+
+
+def structure_learning_state(world: str, experiments=(), seed: int = 0, samples_per_experiment: int = SAMPLES_PER_CLICK):
+    """Run ``experiments`` (labels such as ``"observe"`` or ``"do(B)"``) on ``world``: the data's statistics,
+    the posterior, and the true DAG's index (lesson 02)."""
+    from causal_course.experiment_design import Experiment, run_experiment
+    from causal_course.structure_learning import NodeStatistics
+
+    unknown = [e for e in experiments if e not in EXPERIMENT_LABELS]
+    if unknown:
+        raise ValueError(f"unknown experiments {unknown}; use {list(EXPERIMENT_LABELS)}.")
+    scm = world_scm(world)
+    space = dag_space()
+    rng = np.random.default_rng(seed)
+    statistics = NodeStatistics.empty(3)
+    for label in experiments:
+        X, intervened = run_experiment(scm, Experiment(EXPERIMENT_LABELS[label], samples_per_experiment), rng)
+        statistics = statistics + NodeStatistics.from_data(X, intervened)
+    posterior = space.posterior(statistics)
+    return {"space": space, "statistics": statistics, "posterior": posterior,
+            "true_index": space.index_of(scm.weights != 0), "scm": scm}
+
+
+def render_structure_learning(world: str = "chain A→B→C", experiments=(), seed: int = 0):
+    """A Figure: the true world, the experiments so far, and the posterior over the 25 DAGs (lesson 02)."""
+    from causal_course.plotting import course_figure
+
+    from causal_course.graphs import draw_dag
+    from causal_course.structure_figures import draw_posterior
+    from causal_course.structure_learning import entropy_bits
+
+    state = structure_learning_state(world, experiments, seed)
+    space, posterior, true_index = state["space"], state["posterior"], state["true_index"]
+    fig = course_figure(figsize=(11, 4.2))  # a fixed layout: constrained layout would double the redraw time
+    dag_ax, bars_ax = fig.subplots(1, 2, width_ratios=[1, 3.4], gridspec_kw=dict(
+        left=0.01, right=0.99, bottom=0.34, top=0.92, wspace=0.08))
+    draw_dag(state["scm"], ax=dag_ax, title="the hidden world")
+    counts = {label: list(experiments).count(label) * SAMPLES_PER_CLICK for label in EXPERIMENT_LABELS}
+    done = ", ".join(f"{label}: {n}" for label, n in counts.items() if n) or "none yet"
+    dag_ax.text(0.5, -0.05, f"samples so far\n{done}", transform=dag_ax.transAxes, ha="center", va="top", fontsize=8)
+    true_class = space.classes[space.class_index[true_index]]
+    draw_posterior(space, posterior, bars_ax, true_index,
+                   f"posterior after {len(experiments) * SAMPLES_PER_CLICK} samples: entropy "
+                   f"{float(entropy_bits(posterior)):.2f} bits, true DAG {posterior[true_index]:.2f}, "
+                   f"its class {posterior[true_class].sum():.2f}")
+    return fig
+
+
+def structure_widget(world: str = "chain A→B→C", seed: int = 0):
+    """The interactive demo of lesson 02: pick an experiment, add samples, watch the posterior (lesson 02)."""
+    import ipywidgets as widgets
+
+    from causal_course.plotting import figure_to_html
+
+    world_control = widgets.Dropdown(options=list(WORLDS), value=world, description="world")
+    experiment_control = widgets.ToggleButtons(options=list(EXPERIMENT_LABELS), value="observe",
+                                               description="experiment")
+    add = widgets.Button(description=f"add {SAMPLES_PER_CLICK} samples", button_style="primary",
+                         icon="plus")
+    reset = widgets.Button(description="start again", icon="refresh")
+    figure = widgets.HTML()
+    history: list[str] = []
+
+    def redraw(change=None):
+        figure.value = figure_to_html(render_structure_learning(world_control.value, tuple(history), seed))
+
+    def on_add(button):
+        history.append(experiment_control.value)
+        redraw()
+
+    def on_reset(change=None):
+        history.clear()
+        redraw()
+
+    add.on_click(on_add)
+    reset.on_click(on_reset)
+    world_control.observe(on_reset, names="value")
+    redraw()
+    box = widgets.VBox([widgets.HBox([world_control, reset]), widgets.HBox([experiment_control, add]), figure])
+    box.figure, box.history, box.add, box.reset, box.experiment, box.world = (
+        figure, history, add, reset, experiment_control, world_control)
+    return box
