@@ -1,10 +1,13 @@
-"""Benchmark: how fast the lesson-04 mixture widget answers a slider move from cached results.
+"""Benchmark: how fast the widgets answer.
 
 Usage: .venv/bin/python benchmarks/widget_response.py
 
-Times render_mixture (building the figure), a first draw (figure plus PNG encoding), and what a
-student feels: a slider move in the built widget, which shows figures drawn ahead from the cached
+Lesson 04: render_mixture (building the figure), a first draw (figure plus PNG encoding), and what
+a student feels: a slider move in the built widget, which shows figures drawn ahead from the cached
 sweep. Target: <= 100 ms per slider move.
+
+Lesson 02: a click on "add 10 samples" in the structure widget (new data, the exact posterior over
+the 25 DAGs, a new figure). Target: < 200 ms.
 """
 
 from __future__ import annotations
@@ -51,7 +54,28 @@ def main() -> int:
     for name, times in rows:
         print(f"{name:<30} median {statistics.median(times):7.1f} ms   max {max(times):7.1f} ms   ({len(times)} moves)")
     print(f"building the widget (draws all {len(results['shares']) * 2} settings ahead): {build:.0f} ms")
+    structure_clicks()
     return 0
+
+
+def structure_clicks(n_rounds: int = 5) -> None:
+    """Lesson 02: time clicks on 'add 10 samples' in the structure widget, every experiment in turn."""
+    from causal_course.widgets.structure import EXPERIMENT_LABELS, structure_widget
+
+    widget = structure_widget()
+    widget.add.click()  # warm-up
+    clicks = []
+    for _ in range(n_rounds):
+        widget.reset.click()
+        for label in EXPERIMENT_LABELS:
+            widget.experiment.value = label
+            for _ in range(2):
+                start = time.perf_counter()
+                widget.add.click()
+                clicks.append(1000 * (time.perf_counter() - start))
+    clicks.sort()
+    print(f"{'lesson 02: add 10 samples':<30} median {statistics.median(clicks):7.1f} ms   90th percentile "
+          f"{clicks[int(0.9 * len(clicks))]:7.1f} ms   max {max(clicks):7.1f} ms   ({len(clicks)} clicks)")
 
 
 if __name__ == "__main__":

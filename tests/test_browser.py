@@ -1,8 +1,9 @@
 """The course in a real browser: JupyterLab + Debian's Chromium, driven by Playwright.
 
 Starts JupyterLab on a free local port (on a copy of the lessons, so nothing is saved into the
-repository), opens lessons 00, 01 and 04, runs all cells, checks that the sliders and figures
-render, moves the lesson-04 mixture slider and checks that the figure changes. Screenshots go to
+repository), opens lessons 00, 01, 02 and 04, runs all cells, checks that the sliders and figures
+render, moves the lesson-04 mixture slider and checks that the figure changes, and in lesson 02
+picks an experiment and clicks "add 10 samples". Screenshots go to
 build/browser/. `make test` installs Chromium and Playwright; without Chromium the test is
 skipped, except under CI, where it fails.
 """
@@ -25,7 +26,9 @@ SCREENSHOTS = ROOT / "build" / "browser"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-LESSONS = {"00_start_here": 2, "01_seeing_vs_doing": 1, "04_data_mixtures": 1}  # lesson -> sliders at least
+# lesson -> (sliders at least, figures in cell outputs at least)
+LESSONS = {"00_start_here": (2, 0), "01_seeing_vs_doing": (1, 2), "02_experiments_reveal_structure": (0, 6),
+           "04_data_mixtures": (1, 0)}
 
 pytestmark = pytest.mark.xdist_group("browser")
 
@@ -123,12 +126,28 @@ def test_lesson_runs_and_widgets_render_in_jupyterlab(lab, browser, name):
             raise
         errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
         assert errors.count() == 0, errors.first.inner_text()
+        n_sliders, n_figures = LESSONS[name]
         sliders = page.locator(".jupyter-widgets .widget-hslider")
-        assert sliders.count() >= LESSONS[name], f"{sliders.count()} sliders rendered"
+        assert sliders.count() >= n_sliders, f"{sliders.count()} sliders rendered"
         page.wait_for_function("() => document.querySelectorAll(\".jupyter-widgets img[src^='data:image/png']\").length > 0",
                                timeout=30_000)
-        sliders.first.scroll_into_view_if_needed()
+        # figures displayed by cells (not widgets) are pictures, never '<Figure size ...>' text
+        pictures = page.locator(".jp-OutputArea-output img[src^='data:image/png']")
+        assert pictures.count() - len(_figure_sources(page)) >= n_figures
+        assert "<Figure size" not in page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)").inner_text()
+        (sliders.first if n_sliders else page.locator(".jupyter-widgets").first).scroll_into_view_if_needed()
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+        if name == "02_experiments_reveal_structure":
+            before = _figure_sources(page)
+            page.get_by_role("button", name="do(B)").click()
+            page.get_by_role("button", name="add 10 samples").click()
+            page.wait_for_function("(old) => { const now = [...document.querySelectorAll(\".jupyter-widgets "
+                                   "img[src^='data:image/png']\")].map(e => e.src); return now.join() !== old.join(); }",
+                                   arg=before, timeout=30_000)
+            alt = page.eval_on_selector_all(".jupyter-widgets img[src^='data:image/png']", "els => els.map(e => e.alt)")
+            assert any("do(B) 10" in text for text in alt), alt
+            page.get_by_role("button", name="add 10 samples").scroll_into_view_if_needed()
+            page.screenshot(path=str(SCREENSHOTS / f"{name}_clicked.png"))
         if name == "04_data_mixtures":
             before = _figure_sources(page)
             handle = page.locator(".jupyter-widgets .widget-hslider .noUi-handle").first

@@ -144,3 +144,14 @@ def test_grade_option_errors(tmp_path, capsys, args, message):
     notebook.write_text("{}")
     assert main(["grade", str(notebook), *args]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_experiment_structure_json_and_text():
+    result = run("experiment", "structure", "--fast", "--json", "--seed", "2")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["experiment"] == "structure" and data["seed"] == 2 and data["n_seeds"] == 3
+    assert set(data["entropy"]) == {"observe", "random", "greedy"}
+    assert all(len(v) == len(data["samples"]) for v in data["entropy"].values())
+    text = run("experiment", "structure", "--fast")
+    assert text.returncode == 0 and "greedy" in text.stdout and "4.64" in text.stdout

@@ -53,13 +53,32 @@ def check_enumerate_dags(enumerate_dags) -> CheckResult:
 
 
 # --------------------------------------------------------------------------------- 2.2
+def _covered_reversals(dags, rng, n_pairs: int) -> list:
+    """Equivalent pairs by construction: reversing a *covered* edge i -> j (pa(j) = pa(i) + {i}) keeps the
+    class (Chickering, 1995)."""
+    pairs = []
+    for index in rng.permutation(len(dags)):
+        dag = dags[index]
+        for i, j in zip(*np.nonzero(dag)):
+            if np.array_equal(np.flatnonzero(dag[:, j]), np.sort(np.append(np.flatnonzero(dag[:, i]), i))):
+                other = dag.copy()
+                other[i, j], other[j, i] = False, True
+                pairs.append((dag, other))
+                break
+        if len(pairs) == n_pairs:
+            break
+    return pairs
+
+
 def _pairs():
     dags = all_dags(3)
     rng = np.random.default_rng(22)
     four = all_dags(4)
-    picks = rng.choice(len(four), size=(300, 2))
-    return list(itertools.product(dags, dags)) + [(four[a], four[b]) for a, b in picks] + [
-        (four[a], four[a]) for a in rng.choice(len(four), 20)]
+    # every pair on 3 variables, some in both orders; then pairs on 4 variables: equivalent ones and random ones
+    return (list(itertools.combinations_with_replacement(dags, 2))
+            + [(dags[b], dags[a]) for a, b in itertools.combinations(range(0, 25, 4), 2)]
+            + _covered_reversals(four, rng, 40)
+            + [(four[a], four[b]) for a, b in rng.choice(len(four), size=(60, 2))])
 
 
 def check_are_markov_equivalent(are_markov_equivalent) -> CheckResult:

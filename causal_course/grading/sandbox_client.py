@@ -76,15 +76,7 @@ class Sandbox:
     def close(self) -> None:
         if self.process is None:
             return
-        try:
-            self._write({"op": "exit"}, time.monotonic() + 1.0)
-        except Exception:
-            pass
-        try:
-            self.process.wait(timeout=2.0)
-        except subprocess.TimeoutExpired:
-            pass
-        self._kill_group()
+        self._kill_group()  # nothing in the process needs a clean exit; waiting for one costs ~0.2 s per submission
         for fd in (self._write_fd, self._read_fd):
             try:
                 os.close(fd)

@@ -66,28 +66,44 @@ def structure_learning_state(world: str, experiments=(), seed: int = 0, samples_
             "true_index": space.index_of(scm.weights != 0), "scm": scm}
 
 
-def render_structure_learning(world: str = "chain A→B→C", experiments=(), seed: int = 0):
-    """A Figure: the true world, the experiments so far, and the posterior over the 25 DAGs (lesson 02)."""
+def render_world(world: str = "chain A→B→C"):
+    """A Figure of the hidden world (its DAG and weights), for you, not for the learner (lesson 02)."""
+    from causal_course.graphs import draw_dag
     from causal_course.plotting import course_figure
 
-    from causal_course.graphs import draw_dag
-    from causal_course.structure_figures import draw_posterior
+    fig = course_figure(figsize=(2.6, 3.2))
+    ax = fig.add_axes((0.02, 0.05, 0.96, 0.82))
+    draw_dag(world_scm(world), ax=ax, title="the hidden world")
+    return fig
+
+
+def posterior_title(state: dict, experiments) -> str:
+    """The headline of the posterior panel: samples so far, entropy, mass on the truth (lesson 02)."""
     from causal_course.structure_learning import entropy_bits
 
-    state = structure_learning_state(world, experiments, seed)
     space, posterior, true_index = state["space"], state["posterior"], state["true_index"]
-    fig = course_figure(figsize=(11, 4.2))  # a fixed layout: constrained layout would double the redraw time
-    dag_ax, bars_ax = fig.subplots(1, 2, width_ratios=[1, 3.4], gridspec_kw=dict(
-        left=0.01, right=0.99, bottom=0.34, top=0.92, wspace=0.08))
-    draw_dag(state["scm"], ax=dag_ax, title="the hidden world")
     counts = {label: list(experiments).count(label) * SAMPLES_PER_CLICK for label in EXPERIMENT_LABELS}
-    done = ", ".join(f"{label}: {n}" for label, n in counts.items() if n) or "none yet"
-    dag_ax.text(0.5, -0.05, f"samples so far\n{done}", transform=dag_ax.transAxes, ha="center", va="top", fontsize=8)
+    done = ", ".join(f"{label} {n}" for label, n in counts.items() if n) or "none yet"
     true_class = space.classes[space.class_index[true_index]]
-    draw_posterior(space, posterior, bars_ax, true_index,
-                   f"posterior after {len(experiments) * SAMPLES_PER_CLICK} samples: entropy "
-                   f"{float(entropy_bits(posterior)):.2f} bits, true DAG {posterior[true_index]:.2f}, "
-                   f"its class {posterior[true_class].sum():.2f}")
+    return (f"samples: {done}. Entropy {float(entropy_bits(posterior)):.2f} bits; "
+            f"true DAG {posterior[true_index]:.2f}, its class {posterior[true_class].sum():.2f}")
+
+
+def posterior_panel(world: str):
+    """An empty posterior figure for ``world``: ``(figure, PosteriorBars)``, to fill with ``update`` (lesson 02)."""
+    from causal_course.plotting import course_figure
+    from causal_course.structure_figures import PosteriorBars
+
+    fig = course_figure(figsize=(8.2, 3.2))  # a fixed layout: constrained layout would double the redraw time
+    ax = fig.add_axes((0.08, 0.2, 0.9, 0.7))
+    return fig, PosteriorBars(dag_space(), ax, dag_space().index_of(world_scm(world).weights != 0))
+
+
+def render_structure_learning(world: str = "chain A→B→C", experiments=(), seed: int = 0):
+    """A Figure: the posterior over the 25 DAGs after ``experiments`` on ``world`` (lesson 02)."""
+    state = structure_learning_state(world, experiments, seed)
+    fig, bars = posterior_panel(world)
+    bars.update(state["posterior"], posterior_title(state, experiments))
     return fig
 
 
@@ -103,11 +119,19 @@ def structure_widget(world: str = "chain A→B→C", seed: int = 0):
     add = widgets.Button(description=f"add {SAMPLES_PER_CLICK} samples", button_style="primary",
                          icon="plus")
     reset = widgets.Button(description="start again", icon="refresh")
-    figure = widgets.HTML()
+    world_figure, figure = widgets.HTML(), widgets.HTML()
     history: list[str] = []
+    drawn: dict[str, tuple] = {}  # world -> (its picture, the posterior figure and bars, updated in place)
 
     def redraw(change=None):
-        figure.value = figure_to_html(render_structure_learning(world_control.value, tuple(history), seed))
+        world_name = world_control.value
+        if world_name not in drawn:
+            drawn[world_name] = (figure_to_html(render_world(world_name)), *posterior_panel(world_name))
+        picture, posterior_figure, bars = drawn[world_name]
+        state = structure_learning_state(world_name, tuple(history), seed)
+        bars.update(state["posterior"], posterior_title(state, history))
+        world_figure.value = picture
+        figure.value = figure_to_html(posterior_figure)
 
     def on_add(button):
         history.append(experiment_control.value)
@@ -121,7 +145,8 @@ def structure_widget(world: str = "chain A→B→C", seed: int = 0):
     reset.on_click(on_reset)
     world_control.observe(on_reset, names="value")
     redraw()
-    box = widgets.VBox([widgets.HBox([world_control, reset]), widgets.HBox([experiment_control, add]), figure])
+    box = widgets.VBox([widgets.HBox([world_control, reset]), widgets.HBox([experiment_control, add]),
+                        widgets.HBox([world_figure, figure])])
     box.figure, box.history, box.add, box.reset, box.experiment, box.world = (
         figure, history, add, reset, experiment_control, world_control)
     return box
