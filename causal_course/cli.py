@@ -21,6 +21,18 @@ def _structure(seed: int, fast: bool) -> dict:
     return structure(seed=seed, fast=fast)
 
 
+def _dagger(seed: int, fast: bool) -> dict:
+    from causal_course.experiments import dagger
+
+    return dagger(seed=seed, fast=fast)
+
+
+def _return_conditioning(seed: int, fast: bool) -> dict:
+    from causal_course.experiments import return_conditioning
+
+    return return_conditioning(seed=seed, fast=fast)
+
+
 def _passive(seed: int, fast: bool) -> dict:
     from causal_course.experiments import passive
 
@@ -52,6 +64,8 @@ EXPERIMENTS = {
     "mixtures": _mixtures,
     "explanations": _explanations,
     "confounding": _confounding,
+    "dagger": _dagger,
+    "return-conditioning": _return_conditioning,
 }
 
 
@@ -179,21 +193,26 @@ def _command_experiment(args, extra) -> int:
 
 
 def format_experiment(result: dict) -> str:
-    """Readable text for an experiment's result: scalars first, then one table per group."""
+    """Readable text for an experiment's result: scalars first, then one indented table per group."""
     lines = [f"experiment {result.get('experiment', '')}"]
-    tables = {k: v for k, v in result.items() if isinstance(v, dict)}
-    for key, value in result.items():
-        if key not in tables and key != "experiment":
-            lines.append(f"  {key}: {value}")
-    for key, table in tables.items():
-        lines.append(f"  {key}:")
-        for name, value in table.items():
-            if isinstance(value, float):
-                lines.append(f"    {name:<22} {value:.3f}")
-            elif isinstance(value, list) and all(isinstance(v, (int, float)) for v in value):
-                lines.append(f"    {name:<22} " + " ".join(f"{v:6.2f}" for v in value))
+
+    def value_text(value) -> str:
+        if isinstance(value, float):
+            return f"{value:.3f}"
+        if isinstance(value, list) and all(isinstance(v, (int, float)) for v in value):
+            return " ".join(f"{v:6.2f}" if isinstance(v, float) else f"{v:6d}" for v in value)
+        return str(value)
+
+    def table(mapping: dict, indent: int) -> None:
+        for name, value in mapping.items():
+            if isinstance(value, dict):
+                lines.append(" " * indent + f"{name}:")
+                table(value, indent + 2)
             else:
-                lines.append(f"    {name:<22} {value}")
+                lines.append(" " * indent + f"{name:<22} {value_text(value)}")
+
+    table({k: v for k, v in result.items() if k != "experiment" and not isinstance(v, dict)}, 2)
+    table({k: v for k, v in result.items() if isinstance(v, dict)}, 2)
     return "\n".join(lines)
 
 

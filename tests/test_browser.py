@@ -1,7 +1,7 @@
 """The course in a real browser: JupyterLab + Debian's Chromium, driven by Playwright.
 
 Starts JupyterLab on a free local port (on a copy of the lessons, so nothing is saved into the
-repository), opens lessons 00, 01, 02 and 04, runs all cells, checks that the sliders and figures
+repository), opens lessons 00, 01, 02, 04 and 07, runs all cells, checks that the sliders and figures
 render, moves the lesson-04 mixture slider and checks that the figure changes, and in lesson 02
 picks an experiment and clicks "add 10 samples". Screenshots go to
 build/browser/. `make test` installs Chromium and Playwright; without Chromium the test is
@@ -28,7 +28,7 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 # lesson -> (sliders at least, figures in cell outputs at least)
 LESSONS = {"00_start_here": (2, 0), "01_seeing_vs_doing": (1, 2), "02_experiments_reveal_structure": (0, 6),
-           "04_data_mixtures": (1, 0)}
+           "04_data_mixtures": (1, 0), "07_from_passive_to_active": (2, 3)}
 
 pytestmark = pytest.mark.xdist_group("browser")
 

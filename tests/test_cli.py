@@ -155,3 +155,17 @@ def test_experiment_structure_json_and_text():
     assert all(len(v) == len(data["samples"]) for v in data["entropy"].values())
     text = run("experiment", "structure", "--fast")
     assert text.returncode == 0 and "greedy" in text.stdout and "4.64" in text.stdout
+
+
+@pytest.mark.parametrize("name", ["dagger", "return-conditioning"])
+def test_experiment_lesson07_json(name):
+    result = run("experiment", name, "--fast", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["experiment"] == name and data["n_seeds"] == 3
+    if name == "dagger":
+        assert data["horizons"][0] == 10 and {"expert", "round 0", "round 1"} <= set(data["per_step_error"])
+        assert data["per_step_error"]["round 0"][-1] > data["per_step_error"]["round 1"][-1]
+    else:
+        assert set(data["worlds"]) == {"deterministic", "lucky"}
+        assert {"expert", "clone all", "clone best 25%", "asked 190", "data"} <= set(data["worlds"]["lucky"])

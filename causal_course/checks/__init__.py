@@ -45,6 +45,7 @@ _LESSON_MODULES = {
     "04_data_mixtures": "causal_course.checks.lesson04",
     "05_explanations": "causal_course.checks.lesson05",
     "06_confounded_generalisation": "causal_course.checks.lesson06",
+    "07_from_passive_to_active": "causal_course.checks.lesson07",
 }
 
 
