@@ -306,6 +306,13 @@ def confounding(seed: int = 0, fast: bool = False, confounded_shares=None, n_see
             "confounded_shares": shares, "explanations": list(EXPLANATION_CHOICES), "conditions": conditions}
 
 
+def _mean_se(values):
+    """Mean and standard error over the first axis (seeds), rounded, as lists (or floats for one value per seed)."""
+    values = np.asarray(values, dtype=float)
+    se = values.std(axis=0, ddof=1) / np.sqrt(len(values)) if len(values) > 1 else np.zeros(values.shape[1:])
+    return np.round(values.mean(axis=0), 4).tolist(), np.round(se, 4).tolist()
+
+
 STRUCTURE_ROUNDS, STRUCTURE_ROUNDS_FAST = 12, 6
 STRUCTURE_SIMULATIONS, STRUCTURE_SIMULATIONS_FAST = 64, 16
 
@@ -344,27 +351,14 @@ def structure(seed: int = 0, fast: bool = False, n_seeds: int = 3, batch_size: i
             per_seed[strategy]["true_dag"].append(np.mean([r["true_dag"][-1] for r in runs[strategy]]))
             per_seed[strategy]["true_class"].append(np.mean([r["true_class"][-1] for r in runs[strategy]]))
 
-    def mean_se(values):
-        values = np.asarray(values, dtype=float)
-        se = values.std(axis=0, ddof=1) / np.sqrt(len(values)) if len(values) > 1 else np.zeros(values.shape[1:])
-        return values.mean(axis=0), se
-
     result = {"experiment": "structure", "seed": seed, "n_seeds": n_seeds, "n_dags": len(dag_indices),
               "batch_size": batch_size, "samples": [batch_size * r for r in range(n_rounds + 1)],
               "entropy": {}, "entropy_se": {}, "true_dag": {}, "true_dag_se": {}, "true_class": {},
               "true_class_se": {}}
     for strategy in STRATEGIES:
         for key in ("entropy", "true_dag", "true_class"):
-            mean, se = mean_se(per_seed[strategy][key])
-            result[key][strategy] = np.round(mean, 4).tolist() if np.ndim(mean) else round(float(mean), 4)
-            result[key + "_se"][strategy] = np.round(se, 4).tolist() if np.ndim(se) else round(float(se), 4)
+            result[key][strategy], result[key + "_se"][strategy] = _mean_se(per_seed[strategy][key])
     return result
-
-
-def _mean_se(values) -> tuple[list, list]:
-    values = np.asarray(values, dtype=float)
-    se = values.std(axis=0, ddof=1) / np.sqrt(len(values)) if len(values) > 1 else np.zeros(values.shape[1:])
-    return np.round(values.mean(axis=0), 4).tolist(), np.round(se, 4).tolist()
 
 
 def dagger(seed: int = 0, fast: bool = False, n_seeds: int = 3, rounds: int | None = None) -> dict:
