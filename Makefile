@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 LAB_ARGS ?=
 BIN := $(VENV)/bin
 
-.PHONY: setup lab test check browser clean-venv
+.PHONY: setup lab test check browser site clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,12 @@ browser:
 
 test: setup browser
 	CAUSAL_COURSE_FAST=1 $(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+# The static course site (every lesson executed, exercises with folded solutions) in build/site.
+# SITE_ARGS=--fast shrinks the training budgets as CI does.
+SITE_ARGS ?=
+site: setup
+	$(BIN)/python scripts/build_site.py --out build/site $(SITE_ARGS)
 
 clean-venv:
 	rm -rf $(VENV)

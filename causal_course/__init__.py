@@ -8,6 +8,6 @@ Import what a lesson needs by name, for instance::
 Importing the package does no work: submodules load only when asked for.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"  # keep in step with pyproject.toml (tests/test_release.py checks)
 
 __all__ = ["__version__"]

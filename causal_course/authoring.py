@@ -85,6 +85,9 @@ def make_exercise_notebook(solution: dict, name: str = "the solution notebook") 
         if cell.get("cell_type") not in ("code", "markdown"):
             continue
         source = _cell_source(cell)
+        if cell["cell_type"] == "markdown" and "<!-- badges -->" in source:
+            # the Colab and Binder badges of an exercise open the exercise, never its solution
+            source = re.sub(r"(blob/[^/)\s]+/|labpath=)solutions(/|%2F)", r"\1exercises\2", source)
         cell["source"] = strip_solution(source, cell["cell_type"], where=f"{name}, cell {position}")
     return exercise
 

@@ -1,0 +1,96 @@
+"""The static course site: built from executed lessons (fast mode), no broken links, every figure, solutions folded."""
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+import build_site  # noqa: E402
+
+pytestmark = pytest.mark.xdist_group("site")
+LESSONS = sorted(p.stem for p in (ROOT / "notebooks").glob("*.ipynb"))
+EXERCISES = sorted(p.stem for p in (ROOT / "solutions").glob("*.ipynb"))
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    out = tmp_path_factory.mktemp("site")
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_site.py"), "--fast", "--out", str(out)],
+                            capture_output=True, text=True, timeout=1200)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "no broken links or missing images" in result.stdout
+    return out
+
+
+def test_every_lesson_and_exercise_has_a_page_with_navigation(site):
+    names = {p.name for p in site.glob("*.html")}
+    assert names == {"index.html", *(f"{s}.html" for s in LESSONS), *(f"{s}_exercises.html" for s in EXERCISES)}
+    index = (site / "index.html").read_text()
+    for name in names - {"index.html"}:
+        assert f'href="{name}"' in index
+        page = (site / name).read_text()
+        assert page.count('class="cc-nav"') == 1 and 'href="index.html"' in page
+    first, last = (site / f"{LESSONS[0]}.html").read_text(), (site / f"{EXERCISES[-1]}_exercises.html").read_text()
+    assert "&larr;" not in first.split("</nav>")[0] and "&rarr;" in first.split("</nav>")[0]
+    assert "&rarr;" not in last.split("</nav>")[0]
+
+
+def test_figures_are_pictures_and_widgets_fall_back_to_their_figure(site):
+    for stem in LESSONS:
+        page = (site / f"{stem}.html").read_text()
+        assert "&lt;Figure size" not in page and "<Figure size" not in page, stem
+        assert page.count("data:image/png") >= 1, stem
+    structure = (site / "02_experiments_reveal_structure.html").read_text()
+    assert structure.count("data:image/png") >= 7  # six figures and the widget's posterior
+    assert "Interactive in JupyterLab; this is the figure it first showed." in structure
+    assert "colab-badge.svg" not in structure and "Open in Colab" in structure  # offline: badges become links
+    assert build_site.check_site(site) == []
+
+
+def test_solutions_are_folded_away(site):
+    page = (site / "01_seeing_vs_doing_exercises.html").read_text()
+    assert page.count("Show a solution") == 4
+    outside = re.sub(r"<details class=.cc-solution.>.*?</details>", "", page, flags=re.S)
+    assert "raise NotImplementedError" in outside
+    assert "coefficients[1]" not in outside and "coefficients[1]" in page  # the backdoor solution, folded only
+
+
+def test_the_checker_finds_broken_links_and_web_images(tmp_path):
+    (tmp_path / "a.html").write_text('<a href="missing.html">x</a><img src="https://example.org/x.png">'
+                                     '<img src="gone.png"><img src="data:image/png;base64,AAAA"><a href="a.html#top">y</a>')
+    problems = build_site.check_site(tmp_path)
+    assert any("broken link missing.html" in p for p in problems)
+    assert any("from the web" in p for p in problems) and any("missing image gone.png" in p for p in problems)
+    assert len(problems) == 3
+
+
+def test_a_lesson_page_in_chromium(site):
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium:
+        pytest.skip("Chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    shots = ROOT / "build" / "site_screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=flags)
+        page = browser.new_page(viewport={"width": 1200, "height": 1300})
+        page.goto((site / "02_experiments_reveal_structure.html").as_uri())
+        page.wait_for_selector("nav.cc-nav")
+        loaded = page.eval_on_selector_all("img[src^='data:image/png']", "els => els.filter(e => e.naturalWidth > 0).length")
+        assert loaded >= 7
+        page.screenshot(path=str(shots / "02_top.png"))
+        page.get_by_text("Interactive in JupyterLab").first.scroll_into_view_if_needed()
+        page.screenshot(path=str(shots / "02_widget.png"))
+        page.goto((site / "01_seeing_vs_doing_exercises.html").as_uri())
+        page.get_by_text("Show a solution").first.click()
+        assert page.locator("details.cc-solution[open]").count() == 1
+        page.screenshot(path=str(shots / "01_exercises.png"))
+        browser.close()
