@@ -12,8 +12,9 @@ def solved_functions(root, lesson):
     """The functions defined in the solved exercise cells of solutions/<lesson>.ipynb."""
     notebook = nbformat.read(root / "solutions" / f"{lesson}.ipynb", as_version=4)
     namespace = {"np": np}
-    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
-    exec(compile(code[0].source, "setup", "exec"), namespace)  # the setup cell: imports and helpers
+    # the setup cell (imports and helpers) is the first code cell after the Colab install cell
+    code = [cell for cell in notebook.cells if cell.cell_type == "code" and "google.colab" not in cell.source]
+    exec(compile(code[0].source, "setup", "exec"), namespace)
     for cell in code:
         if exercise_header(cell.source):
             exec(compile(cell.source, "solution", "exec"), namespace)

@@ -30,7 +30,8 @@ def _cell_defining(notebook, name):
 
 
 def _first_code_cell(notebook):
-    return next(i for i, c in enumerate(notebook.cells) if c.cell_type == "code")
+    """The setup cell: the first code cell after the Colab install cell."""
+    return next(i for i, c in enumerate(notebook.cells) if c.cell_type == "code" and "google.colab" not in c.source)
 
 
 def _insert_after_setup(notebook, source):
