@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from causal_course.structure_learning import entropy_bits
+from causal_course.structure_learning import entropy_bits, outcome_information
 from causal_course.validation import check_rng
 
 NOISE = 0.05
@@ -133,11 +133,7 @@ def information_gain(posterior, rules, placed, noise: float = NOISE) -> float:
     The mutual information between the rule and the binary outcome: the entropy of the
     predicted outcome minus its expected entropy given the rule.
     """
-    posterior = np.asarray(posterior, dtype=float)
-    p_light = light_probabilities(rules, placed, noise)
-    predicted = float(posterior @ p_light)
-    binary = lambda p: entropy_bits(np.stack([p, 1 - p], axis=-1))  # noqa: E731
-    return float(binary(np.array(predicted)) - posterior @ binary(p_light))
+    return outcome_information(posterior, light_probabilities(rules, placed, noise))
 
 
 def most_informative_placement(posterior, rules, n_objects: int, noise: float = NOISE) -> tuple:

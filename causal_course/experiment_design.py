@@ -118,13 +118,6 @@ def simulate(weights, intercepts, noise_sd, experiment: Experiment, rng) -> tupl
     return X, intervened
 
 
-def batch_statistics(X: np.ndarray, intervened: np.ndarray) -> NodeStatistics:
-    """:class:`NodeStatistics` of a batch of datasets ``X (S, m, n)`` (lesson 02)."""
-    kept = (~intervened).astype(float)
-    return NodeStatistics(kept.sum(axis=1), np.einsum("smj,sma->sja", kept, X),
-                          np.einsum("smj,sma,smb->sjab", kept, X, X))
-
-
 def expected_information_gain(space: DagSpace, statistics: NodeStatistics, experiment: Experiment,
                               rng: np.random.Generator, n_simulations: int = 64) -> float:
     """Expected drop in the posterior's entropy (bits) if ``experiment`` were run next (lesson 02)."""
@@ -134,10 +127,7 @@ def expected_information_gain(space: DagSpace, statistics: NodeStatistics, exper
     parameters = [sample_parameters(statistics, space.dags[d], rng) for d in drawn]
     weights, intercepts, noise_sd = (np.stack(p) for p in zip(*parameters))
     X, intervened = simulate(weights, intercepts, noise_sd, experiment, rng)
-    future = batch_statistics(X, intervened)
-    combined = NodeStatistics(statistics.counts + future.counts, statistics.sums + future.sums,
-                              statistics.outers + future.outers)
-    after = entropy_bits(space.posterior(combined))
+    after = entropy_bits(space.posterior(statistics + NodeStatistics.from_batches(X, intervened)))
     return float(entropy_bits(posterior) - after.mean())
 
 

@@ -22,7 +22,6 @@ from causal_course import lane_keeping as lk
 from causal_course.validation import check_rng
 
 K_NEIGHBOURS = 5
-REWARD_SCALE = 4.0  # reward per step: max(0, 1 - REWARD_SCALE * |y|): 1 on the centre line, 0 a quarter lane away
 
 
 class NearestNeighbourPolicy:
@@ -57,9 +56,8 @@ class NearestNeighbourPolicy:
 
 
 def rewards_of(drives: lk.Drives) -> np.ndarray:
-    """Reward per step: max(0, 1 - 4 |y|) on the road, 0 after leaving it (lesson 07)."""
-    offset = np.abs(drives.observations[..., 0])
-    return np.where(drives.on_road, np.maximum(0.0, 1.0 - REWARD_SCALE * offset), 0.0)
+    """Reward per step of ``drives`` (:func:`causal_course.lane_keeping.step_reward`; 0 off the road) (lesson 07)."""
+    return drives.rewards
 
 
 def behaviour_cloning(drives: lk.Drives, k: int = K_NEIGHBOURS) -> NearestNeighbourPolicy:
@@ -193,8 +191,7 @@ class ReturnConditionedPolicy:
             raise RuntimeError("call start(asked_return, n_cars) before driving.")
         rate = self.remaining / max(self.horizon - self.step, 1)
         action = self.neighbours(np.column_stack([observations, rate]))
-        reward = np.maximum(0.0, 1.0 - REWARD_SCALE * np.abs(observations[:, 0]))
-        self.remaining = self.remaining - reward
+        self.remaining = self.remaining - lk.step_reward(observations[:, 0])
         self.step += 1
         return action
 

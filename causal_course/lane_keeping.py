@@ -23,6 +23,12 @@ STEER = 0.03  # heading change per unit of steering
 OFFSET_GAIN, HEADING_GAIN = 0.08, 0.4  # the expert's corrections (per step, in heading units)
 GUST = 0.003
 HALF_WIDTH = 1.0
+REWARD_SCALE = 4.0  # reward per step on the road: max(0, 1 - 4 |y|): 1 on the centre line, 0 a quarter lane away
+
+
+def step_reward(offsets) -> np.ndarray:
+    """The reward of a step at lateral offset ``y`` on the road: max(0, 1 - 4 |y|) (lesson 07)."""
+    return np.maximum(0.0, 1.0 - REWARD_SCALE * np.abs(np.asarray(offsets, dtype=float)))
 
 
 @dataclass(frozen=True)
@@ -31,8 +37,8 @@ class Drives:
 
     ``observations (n, horizon, 3)``, ``actions (n, horizon)``, ``expert_actions (n, horizon)``
     (what the expert would have done in the same states), ``on_road (n, horizon)`` (True while the
-    car had not left the road before that step) and ``rewards (n, horizon)`` (1 - y**2 per step on
-    the road, 0 after leaving it).
+    car had not left the road before that step) and ``rewards (n, horizon)`` (:func:`step_reward` on the
+    road, 0 after leaving it).
     """
 
     observations: np.ndarray
@@ -93,7 +99,7 @@ def drive(policy, n: int, horizon: int, rng: np.random.Generator, gust=GUST, ste
             action = action + rng.normal(0.0, steering_noise, n)
         observations[:, t], actions[:, t] = observation, action
         expert_actions[:, t], on_road[:, t] = expert_policy(observation), alive
-        rewards[:, t] = np.where(alive, 1.0 - np.minimum(y ** 2, 1.0), 0.0)
+        rewards[:, t] = np.where(alive, step_reward(y), 0.0)
         h = h + STEER * (action - roads[:, t]) + rng.normal(0.0, 1.0, n) * gust
         y = y + h
         alive &= np.abs(y) <= HALF_WIDTH

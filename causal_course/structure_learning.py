@@ -68,11 +68,14 @@ class NodeStatistics:
     @classmethod
     def from_data(cls, X, intervened=None) -> "NodeStatistics":
         X, intervened = check_data(X, intervened)
-        kept = (~intervened).astype(float)  # (N, n): sample s counts for variable j
-        counts = kept.sum(axis=0)
-        sums = kept.T @ X
-        outers = np.einsum("sj,sa,sb->jab", kept, X, X)
-        return cls(counts, sums, outers)
+        return cls.from_batches(X, intervened)
+
+    @classmethod
+    def from_batches(cls, X: np.ndarray, intervened: np.ndarray) -> "NodeStatistics":
+        """Statistics of datasets ``X (..., N, n)`` with masks ``intervened`` of the same shape, unchecked."""
+        kept = (~intervened).astype(float)  # sample s counts for variable j where j was not set
+        return cls(kept.sum(axis=-2), np.einsum("...sj,...sa->...ja", kept, X),
+                   np.einsum("...sj,...sa,...sb->...jab", kept, X, X))
 
     @classmethod
     def empty(cls, n_variables: int) -> "NodeStatistics":
@@ -170,8 +173,8 @@ def dag_log_score(adjacency, X, intervened=None, prior: BGePrior | None = None) 
     X, intervened = check_data(X, intervened)
     if adjacency.shape[0] != X.shape[1]:
         raise ValueError(f"the DAG has {adjacency.shape[0]} variables but X has {X.shape[1]} columns.")
-    return float(sum(bge_local_score(NodeStatistics.from_data(X, intervened), j, np.flatnonzero(adjacency[:, j]), prior)
-                     for j in range(X.shape[1])))
+    statistics = NodeStatistics.from_data(X, intervened)
+    return float(sum(bge_local_score(statistics, j, np.flatnonzero(adjacency[:, j]), prior) for j in range(X.shape[1])))
 
 
 def equal_noise_log_likelihood(adjacency, X) -> float:
@@ -266,3 +269,19 @@ def entropy_bits(probabilities) -> np.ndarray:
         terms = np.where(p > 0, -p * np.log2(np.where(p > 0, p, 1.0)), 0.0)
     return terms.sum(axis=-1)
 
+
+def binary_entropy_bits(p) -> np.ndarray:
+    """Entropy in bits of a yes/no outcome with probability ``p``, element-wise (lesson 02)."""
+    p = np.asarray(p, dtype=float)
+    return entropy_bits(np.stack([p, 1.0 - p], axis=-1))
+
+
+def outcome_information(posterior, p_outcome) -> float:
+    """Expected information (bits) from one yes/no outcome about hypotheses with probabilities ``posterior``,
+    where ``p_outcome[h]`` is the outcome's probability under hypothesis h (lesson 02).
+
+    The mutual information: the entropy of the predicted outcome minus its expected entropy given
+    the hypothesis.
+    """
+    posterior, p_outcome = np.asarray(posterior, dtype=float), np.asarray(p_outcome, dtype=float)
+    return float(binary_entropy_bits(posterior @ p_outcome) - posterior @ binary_entropy_bits(p_outcome))

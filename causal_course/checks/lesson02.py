@@ -10,7 +10,7 @@ from causal_course.checks import CheckFailed, CheckResult, Exercise, as_number
 from causal_course.dags import all_dags, is_acyclic, markov_equivalent, skeleton
 from causal_course.scm import random_linear_gaussian_scm
 from causal_course.structure_learning import dag_log_score as reference_dag_log_score
-from causal_course.structure_learning import normalise_log
+from causal_course.structure_learning import binary_entropy_bits, normalise_log, outcome_information
 
 LESSON = "02_experiments_reveal_structure"
 
@@ -182,33 +182,23 @@ def check_test_information_gain(test_information_gain) -> CheckResult:
     for posterior, p_light in cases:
         answer = as_number(test_information_gain(posterior.copy(), p_light.copy()),
                            "test_information_gain(posterior, p_light)")
-        truth = _mutual_information(posterior, p_light)
+        truth = outcome_information(posterior, p_light)
         if abs(answer - truth) < 1e-9:
             continue
         if abs(answer - truth * np.log(2)) < 1e-9 and truth > 1e-6:
             raise CheckFailed("your answer is in nats. Hint: information is measured in bits here: use np.log2.")
         predicted = posterior @ p_light
-        outcome_entropy = _binary_entropy(predicted)
+        outcome_entropy = binary_entropy_bits(predicted)
         if abs(answer - outcome_entropy) < 1e-9:
             raise CheckFailed("you returned the entropy of the predicted outcome only. Hint: subtract the expected "
                               "entropy of the outcome under each rule (the detector's own noise teaches nothing).")
-        if abs(answer - (outcome_entropy - np.mean(_binary_entropy(p_light)))) < 1e-9:
+        if abs(answer - (outcome_entropy - np.mean(binary_entropy_bits(p_light)))) < 1e-9:
             raise CheckFailed("weigh each rule's outcome entropy by the rule's posterior probability, not equally.")
         raise CheckFailed("not the expected information gain. Hint: H(predicted outcome) minus the sum over rules of "
                           "posterior * H(outcome | rule), with H the binary entropy in bits.")
     if test_information_gain(np.array([0.5, 0.5]), np.array([0.4, 0.4])) > 1e-9:
         raise CheckFailed("when every rule predicts the same outcome, a test teaches nothing: the gain must be 0.")
     return CheckResult(True, "you value a test by how much it is expected to tell you about the rule.")
-
-
-def _binary_entropy(p) -> np.ndarray:
-    p = np.clip(np.asarray(p, dtype=float), 1e-300, 1.0)
-    q = np.clip(1.0 - np.asarray(p, dtype=float), 1e-300, 1.0)
-    return -(p * np.log2(p) + q * np.log2(q))
-
-
-def _mutual_information(posterior, p_light) -> float:
-    return float(_binary_entropy(posterior @ p_light) - posterior @ _binary_entropy(p_light))
 
 
 EXERCISES = [
