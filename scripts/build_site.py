@@ -8,7 +8,9 @@ Each lesson in notebooks/ runs top to bottom on a fresh kernel and becomes an HT
 the interactive widgets become the picture they showed, with a note that they are live in
 JupyterLab. Each exercise notebook becomes a page with the exercise stubs visible and each
 solution folded in a <details> block. Every page has the same navigation bar (course index, previous,
-next). Everything is offline: the badges become plain links, and no page loads an image from the web.
+next). Everything is offline: the badges become plain links, no page loads an image or a script from
+the web, and formulas are typeset by a copy of MathJax 2.7 inside the site (from the
+jupyter-server-mathjax package, in the dev extras).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import html
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -30,6 +33,31 @@ NAV_STYLE = ("<style>.cc-nav{position:sticky;top:0;z-index:10;background:#0072B2
              ".cc-nav a{color:#fff;margin-right:18px;text-decoration:none}.cc-nav a:hover{text-decoration:underline}"
              "details.cc-solution{margin:4px 0 12px 0;padding:6px 10px;border:1px solid #ccc;border-radius:4px}"
              ".cc-static{color:#555;font-style:italic;font-size:90%}</style>")
+
+
+MATHJAX_DIR = "mathjax"
+MATHJAX_URL = f"{MATHJAX_DIR}/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"
+# The widgets are pictures on the site, so the require.js that nbconvert adds for live widgets is not needed.
+REQUIRE_JS = re.compile(r'<script src="https://[^"]*require(?:\.min)?\.js"[^>]*>\s*</script>')
+
+
+def copy_mathjax(out: Path) -> Path:
+    """Copy MathJax 2.7 (English only) into the site, so formulas render offline."""
+    try:
+        import jupyter_server_mathjax
+    except ImportError:
+        raise SystemExit("The site typesets formulas with a local MathJax: pip install jupyter-server-mathjax "
+                         "(it is in the dev extras: pip install -e '.[dev]').") from None
+    source = Path(jupyter_server_mathjax.__file__).parent / "static"
+    if not (source / "MathJax.js").exists():
+        raise SystemExit(f"jupyter-server-mathjax has no MathJax.js in {source}: reinstall it.")
+    target = out / MATHJAX_DIR
+    if target.exists():
+        shutil.rmtree(target)
+    other_languages = [p.name for p in (source / "localization").iterdir() if p.name != "en"]
+    shutil.copytree(source, target, ignore=lambda folder, names: other_languages if folder.endswith("localization")
+                    else [])
+    return target
 
 
 def _title(notebook) -> str:
@@ -113,6 +141,9 @@ def build(out: Path, fast: bool) -> list[Path]:
 
     if fast:
         os.environ["CAUSAL_COURSE_FAST"] = "1"
+    # The kernels draw with the inline backend, as in JupyterLab: with MPLBACKEND=Agg inherited (the test suite
+    # sets it), every plt.show() figure would silently be missing from the site.
+    os.environ.pop("MPLBACKEND", None)
     out.mkdir(parents=True, exist_ok=True)
     lessons = sorted((ROOT / "notebooks").glob("*.ipynb"))
     solved = {p.stem: p for p in sorted((ROOT / "solutions").glob("*.ipynb"))}
@@ -128,7 +159,8 @@ def build(out: Path, fast: bool) -> list[Path]:
         if path.stem in solved:
             exercise = _exercise_notebook(solved[path.stem])
             pages.append((f"{path.stem}_exercises.html", f"Exercises {path.stem[:2]}", exercise))
-    exporter = HTMLExporter(template_name="lab")
+    copy_mathjax(out)
+    exporter = HTMLExporter(template_name="lab", mathjax_url=MATHJAX_URL)
     written = []
     for index, (name, title, notebook) in enumerate(pages):
         for cell in notebook.cells:
@@ -137,6 +169,7 @@ def build(out: Path, fast: bool) -> list[Path]:
                 # links between notebooks point at their pages on the site
                 cell.source = re.sub(r"\((?:\.\./)?(?:notebooks/)?(\d\d_[\w]+)\.ipynb\)", r"(\1.html)", cell.source)
         body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": title}})
+        body = REQUIRE_JS.sub("", body)
         body = body.replace("<body", "<body data-cc-page", 1)
         body = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + _navigation([(n, t) for n, t, _ in pages], index), body,
                       count=1)
@@ -156,7 +189,7 @@ def build(out: Path, fast: bool) -> list[Path]:
 class _Links(HTMLParser):
     def __init__(self):
         super().__init__()
-        self.links, self.images = [], []
+        self.links, self.images, self.scripts = [], [], []
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -164,10 +197,12 @@ class _Links(HTMLParser):
             self.links.append(attrs["href"])
         if tag == "img":
             self.images.append(attrs.get("src") or "")
+        if tag == "script" and attrs.get("src"):
+            self.scripts.append(attrs["src"])
 
 
 def check_site(out: Path) -> list[str]:
-    """Broken relative links, missing images and images loaded from the web, page by page."""
+    """Broken relative links, missing images or scripts, and images or scripts loaded from the web, page by page."""
     problems = []
     pages = sorted(out.glob("*.html"))
     if not pages:
@@ -188,6 +223,11 @@ def check_site(out: Path) -> list[str]:
                 problems.append(f"{page.name}: image loaded from the web {src[:80]}")
             elif not (out / src).exists():
                 problems.append(f"{page.name}: missing image {src[:80]}")
+        for src in parser.scripts:
+            if src.startswith(("http://", "https://", "//")):
+                problems.append(f"{page.name}: script loaded from the web {src[:80]}")
+            elif not (out / src.split("?")[0]).exists():
+                problems.append(f"{page.name}: missing script {src[:80]}")
     return problems
 
 
@@ -205,7 +245,8 @@ def main() -> int:
     problems = check_site(out)
     for problem in problems:
         print(problem, file=sys.stderr)
-    print("site check: " + ("no broken links or missing images" if not problems else f"{len(problems)} problem(s)"))
+    verdict = "no broken links, missing images or scripts from the web" if not problems else f"{len(problems)} problem(s)"
+    print("site check: " + verdict)
     return 1 if problems else 0
 
 

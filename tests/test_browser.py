@@ -68,6 +68,7 @@ def lab(tmp_path_factory):
         command.append("--allow-root")
     env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(work / "settings"),
                JUPYTERLAB_WORKSPACES_DIR=str(work / "workspaces"))
+    env.pop("MPLBACKEND", None)  # kernels draw inline, as for a student (conftest sets Agg for the other tests)
     log = open(work / "jupyterlab.log", "w")
     server = subprocess.Popen(command, cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"

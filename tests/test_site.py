@@ -1,5 +1,6 @@
 """The static course site: built from executed lessons (fast mode), no broken links, every figure, solutions folded."""
 
+import html
 import re
 import shutil
 import subprocess
@@ -23,7 +24,7 @@ def site(tmp_path_factory):
     result = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_site.py"), "--fast", "--out", str(out)],
                             capture_output=True, text=True, timeout=1200)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    assert "no broken links or missing images" in result.stdout
+    assert "no broken links, missing images or scripts from the web" in result.stdout
     return out
 
 
@@ -52,6 +53,25 @@ def test_figures_are_pictures_and_widgets_fall_back_to_their_figure(site):
     assert build_site.check_site(site) == []
 
 
+def _code_cells(page: str) -> list[tuple[str, str]]:
+    """(input text, output html) of each code cell of an nbconvert page."""
+    cells = []
+    for chunk in page.split('class="jp-Cell jp-CodeCell')[1:]:
+        source, _, outputs = chunk.partition('class="jp-Cell-outputWrapper')
+        text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", source.partition(">")[2])).split())
+        cells.append((text, outputs))
+    return cells
+
+
+@pytest.mark.parametrize("stem", LESSONS)
+def test_every_plt_show_figure_is_on_the_page(site, stem):
+    cells = _code_cells((site / f"{stem}.html").read_text())
+    assert cells, stem
+    shown = [(text, outputs) for text, outputs in cells if "plt.show()" in text]
+    for text, outputs in shown:
+        assert "data:image/png" in outputs, f"{stem}: no figure after a cell that calls plt.show():\n{text[:300]}"
+
+
 def test_solutions_are_folded_away(site):
     page = (site / "01_seeing_vs_doing_exercises.html").read_text()
     assert page.count("Show a solution") == 4
@@ -62,11 +82,22 @@ def test_solutions_are_folded_away(site):
 
 def test_the_checker_finds_broken_links_and_web_images(tmp_path):
     (tmp_path / "a.html").write_text('<a href="missing.html">x</a><img src="https://example.org/x.png">'
-                                     '<img src="gone.png"><img src="data:image/png;base64,AAAA"><a href="a.html#top">y</a>')
+                                     '<img src="gone.png"><img src="data:image/png;base64,AAAA"><a href="a.html#top">y</a>'
+                                     '<script src="https://cdn.example.org/x.js"></script><script src="gone.js?x=1"></script>'
+                                     '<script src="a.html?config=here"></script>')
     problems = build_site.check_site(tmp_path)
     assert any("broken link missing.html" in p for p in problems)
-    assert any("from the web" in p for p in problems) and any("missing image gone.png" in p for p in problems)
-    assert len(problems) == 3
+    assert any("image loaded from the web" in p for p in problems) and any("missing image gone.png" in p for p in problems)
+    assert any("script loaded from the web" in p for p in problems) and any("missing script gone.js" in p for p in problems)
+    assert len(problems) == 5
+
+
+def test_formulas_are_typeset_by_the_local_mathjax(site):
+    page = (site / "01_seeing_vs_doing.html").read_text()
+    assert 'src="mathjax/MathJax.js?config=' in page and "require.min.js" not in page
+    assert not re.search(r'<script[^>]* src="(https?:)?//', page)
+    assert (site / "mathjax" / "MathJax.js").exists()
+    assert (site / "mathjax" / "config" / "TeX-AMS-MML_HTMLorMML-full.js").exists()
 
 
 def test_a_lesson_page_in_chromium(site):
@@ -89,6 +120,16 @@ def test_a_lesson_page_in_chromium(site):
         page.screenshot(path=str(shots / "02_top.png"))
         page.get_by_text("Interactive in JupyterLab").first.scroll_into_view_if_needed()
         page.screenshot(path=str(shots / "02_widget.png"))
+        # formulas typeset offline by the site's own MathJax, without errors
+        page.goto((site / "01_seeing_vs_doing.html").as_uri())
+        page.wait_for_function("() => document.querySelectorAll('.MathJax, .MathJax_Display').length > 5",
+                               timeout=60_000)
+        assert "Math Processing Error" not in page.inner_text("body")
+        raw = page.evaluate("() => [...document.querySelectorAll('.jp-RenderedMarkdown')]"
+                            ".map(e => e.innerText).join(' ')")
+        assert "\\text{" not in raw and "\\mid" not in raw, raw[:300]  # no LaTeX source left as text
+        page.locator(".MathJax_Display").first.scroll_into_view_if_needed()
+        page.screenshot(path=str(shots / "01_formulas.png"))
         page.goto((site / "01_seeing_vs_doing_exercises.html").as_uri())
         page.get_by_text("Show a solution").first.click()
         assert page.locator("details.cc-solution[open]").count() == 1
