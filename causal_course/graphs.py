@@ -5,6 +5,8 @@ Introduced in lesson 01; used by every lesson that shows a causal graph.
 
 from __future__ import annotations
 
+import math
+
 import networkx as nx
 import numpy as np
 
@@ -64,6 +66,31 @@ def layered_layout(graph: nx.DiGraph) -> dict:
     return positions
 
 
+def edge_bend(positions: dict, source, target, clearance: float = 0.3, rad: float = 0.3) -> float:
+    """Curvature for drawing ``source -> target`` (lesson 01): 0 for a straight arrow, or ``±rad`` when the
+    straight line would pass within ``clearance`` of another node, bending away from it, so an arrow never
+    seems to run through a variable it does not touch.
+
+    The sign follows matplotlib's ``arc3`` connection style: positive bends to the right of the
+    direction of travel.
+    """
+    (x0, y0), (x1, y1) = positions[source], positions[target]
+    dx, dy = x1 - x0, y1 - y0
+    length2 = dx * dx + dy * dy
+    if length2 == 0:
+        return 0.0
+    for node, (x, y) in positions.items():
+        if node in (source, target):
+            continue
+        along = ((x - x0) * dx + (y - y0) * dy) / length2
+        if not 0.0 < along < 1.0:
+            continue
+        if math.hypot(x - (x0 + along * dx), y - (y0 + along * dy)) < clearance:
+            left_of_travel = dx * (y - y0) - dy * (x - x0) > 0
+            return rad if left_of_travel else -rad
+    return 0.0
+
+
 def _label_margin(label: str, font_size: float) -> float:
     """Points between a node's centre and the arrow tip, so arrows stop at the label's box."""
     return 0.32 * font_size * len(label) + 6.0
@@ -106,15 +133,17 @@ def draw_dag(model_or_graph, ax=None, intervened=None, title: str | None = None,
         ax.text(x, y, labels[node], ha="center", va="center", fontsize=font_size, bbox=box, zorder=3)
     for source, target, weight in graph.edges(data="weight", default=1.0):
         negative = weight < 0
+        # an edge that would pass through another variable is drawn as an arc around it
+        connection = f"arc3,rad={edge_bend(positions, source, target)}"
         nx.draw_networkx_edges(
             graph, positions, edgelist=[(source, target)], ax=ax, arrows=True, arrowsize=16, width=2.0,
             edge_color=PALETTE["vermillion"] if negative else PALETTE["blue"],
-            style="dashed" if negative else "solid",
+            style="dashed" if negative else "solid", connectionstyle=connection,
             min_source_margin=_label_margin(labels[source], font_size),
             min_target_margin=_label_margin(labels[target], font_size),
         )
-    edge_labels = {(u, v): f"{w:+.2g}" for u, v, w in graph.edges(data="weight", default=1.0)}
-    nx.draw_networkx_edge_labels(graph, positions, edge_labels=edge_labels, font_size=font_size - 1, ax=ax)
+        nx.draw_networkx_edge_labels(graph, positions, edge_labels={(source, target): f"{weight:+.2g}"},
+                                     font_size=font_size - 1, ax=ax, connectionstyle=connection)
     xs = [p[0] for p in positions.values()]
     ys = [p[1] for p in positions.values()]
     ax.set_xlim(min(xs) - 0.6, max(xs) + 0.6)

@@ -48,5 +48,10 @@ def load_results(name: str, folder: Path = DATA_DIR) -> dict:
     """A cached results file ``NAME.json`` shipped with the package (lesson 03)."""
     path = folder / f"{name}.json"
     if not path.exists():
-        raise FileNotFoundError(f"no cached results {name!r} in {folder}; regenerate them with `python benchmarks/passive.py --save`.")
+        available = sorted(p.stem for p in folder.glob("*_results.json")) if folder.exists() else []
+        experiment = name.removesuffix("_results")
+        raise FileNotFoundError(
+            f"no cached results {name!r} in {folder} (available: {available}). Results of an experiment are "
+            f"regenerated from a clone of the course with `python benchmarks/{experiment}.py --save`."
+        )
     return json.loads(path.read_text())

@@ -1,9 +1,10 @@
 """The course in a real browser: JupyterLab + Debian's Chromium, driven by Playwright.
 
 Starts JupyterLab on a free local port (on a copy of the lessons, so nothing is saved into the
-repository), opens lessons 00, 01, 02, 04 and 07, runs all cells, checks that the sliders and figures
-render, moves the lesson-04 mixture slider and checks that the figure changes, and in lesson 02
-picks an experiment and clicks "add 10 samples". Screenshots go to
+repository), opens every lesson, runs all cells, checks that the sliders and figures render (figures as pictures,
+never '<Figure size ...>' text), then works each lesson's widget as a student would (lesson 02: pick
+do(B) and click "add 10 samples"; 03, 04, 05, 07: move a slider; 04: retrain live; 06: pick an
+explanation and move the slider) and checks that the figure changes. Screenshots go to
 build/browser/. `make test` installs Chromium and Playwright; without Chromium the test is
 skipped, except under CI, where it fails.
 """
@@ -33,8 +34,9 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 # lesson -> (sliders at least, figures in cell outputs at least)
-LESSONS = {"00_start_here": (2, 0), "01_seeing_vs_doing": (1, 2), "02_experiments_reveal_structure": (0, 6),
-           "04_data_mixtures": (1, 0), "07_from_passive_to_active": (2, 3)}
+LESSONS = {"00_start_here": (2, 0), "01_seeing_vs_doing": (1, 4), "02_experiments_reveal_structure": (0, 6),
+           "03_passive_causal_strategies": (2, 4), "04_data_mixtures": (1, 0), "05_explanations": (1, 2),
+           "06_confounded_generalisation": (1, 0), "07_from_passive_to_active": (2, 3)}
 
 pytestmark = pytest.mark.xdist_group("browser")
 
@@ -157,6 +159,74 @@ def _figure_sources(page):
     return page.eval_on_selector_all(".jupyter-widgets img[src^='data:image/png']", "els => els.map(e => e.src)")
 
 
+def _wait_for_new_figure(page, before):
+    page.wait_for_function("(old) => { const now = [...document.querySelectorAll(\".jupyter-widgets "
+                           "img[src^='data:image/png']\")].map(e => e.src); return now.join() !== old.join(); }",
+                           arg=before, timeout=60_000)
+
+
+def _press_on_slider(page, index: int, key: str = "ArrowRight") -> str:
+    """Press a key on the index-th slider's handle, wait for a new figure; returns the slider's readout."""
+    before = _figure_sources(page)
+    page.locator(".jupyter-widgets .widget-hslider .noUi-handle").nth(index).focus()
+    page.keyboard.press(key)
+    _wait_for_new_figure(page, before)
+    return page.locator(".jupyter-widgets .widget-hslider .widget-readout").nth(index).inner_text().strip()
+
+
+def _click_and_wait(page, button: str):
+    before = _figure_sources(page)
+    page.get_by_role("button", name=button).first.click()
+    _wait_for_new_figure(page, before)
+
+
+def _lesson02(page, name):
+    page.get_by_role("button", name="do(B)").click()
+    _click_and_wait(page, "add 10 samples")
+    alt = page.eval_on_selector_all(".jupyter-widgets img[src^='data:image/png']", "els => els.map(e => e.alt)")
+    assert any("do(B) 10" in text for text in alt), alt
+    page.get_by_role("button", name="add 10 samples").scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / f"{name}_clicked.png"))
+
+
+def _lesson03(page, name):
+    assert _press_on_slider(page, 1) == "2"  # the inspector's step slider: step 1 -> 2
+    page.screenshot(path=str(SCREENSHOTS / f"{name}_moved.png"))
+
+
+def _lesson04(page, name):
+    assert _press_on_slider(page, 0) == "75"
+    page.screenshot(path=str(SCREENSHOTS / f"{name}_moved.png"))
+    # The "retrain live" button trains the selected mixture (fast mode: a few seconds) and reports back.
+    moved = _figure_sources(page)
+    page.get_by_role("button", name="retrain live").click()
+    page.wait_for_function("() => document.body.innerText.includes('(stars on the plot)')", timeout=180_000)
+    _wait_for_new_figure(page, moved)
+    page.get_by_role("button", name="retrain live").scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / f"{name}_retrained.png"))
+
+
+def _lesson05(page, name):
+    assert _press_on_slider(page, 0) == "3.0"  # explanation weight 1 -> 3
+    page.screenshot(path=str(SCREENSHOTS / f"{name}_moved.png"))
+
+
+def _lesson06(page, name):
+    _click_and_wait(page, "colour")  # explanations name the colour
+    assert _press_on_slider(page, 0, "ArrowLeft") == "0.9"  # less confounded training data
+    page.screenshot(path=str(SCREENSHOTS / f"{name}_clicked.png"))
+
+
+def _lesson07(page, name):
+    assert _press_on_slider(page, 0) != ""  # the DAgger widget: one more round of on-policy data
+    page.screenshot(path=str(SCREENSHOTS / f"{name}_moved.png"))
+
+
+INTERACTIONS = {"02_experiments_reveal_structure": _lesson02, "03_passive_causal_strategies": _lesson03,
+                "04_data_mixtures": _lesson04, "05_explanations": _lesson05, "06_confounded_generalisation": _lesson06,
+                "07_from_passive_to_active": _lesson07}
+
+
 @pytest.mark.parametrize("name", list(LESSONS))
 def test_lesson_runs_and_widgets_render_in_jupyterlab(lab, browser, name):
     url, token, log_path = lab
@@ -183,36 +253,8 @@ def test_lesson_runs_and_widgets_render_in_jupyterlab(lab, browser, name):
         assert "<Figure size" not in page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)").inner_text()
         (sliders.first if n_sliders else page.locator(".jupyter-widgets").first).scroll_into_view_if_needed()
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
-        if name == "02_experiments_reveal_structure":
-            before = _figure_sources(page)
-            page.get_by_role("button", name="do(B)").click()
-            page.get_by_role("button", name="add 10 samples").click()
-            page.wait_for_function("(old) => { const now = [...document.querySelectorAll(\".jupyter-widgets "
-                                   "img[src^='data:image/png']\")].map(e => e.src); return now.join() !== old.join(); }",
-                                   arg=before, timeout=60_000)
-            alt = page.eval_on_selector_all(".jupyter-widgets img[src^='data:image/png']", "els => els.map(e => e.alt)")
-            assert any("do(B) 10" in text for text in alt), alt
-            page.get_by_role("button", name="add 10 samples").scroll_into_view_if_needed()
-            page.screenshot(path=str(SCREENSHOTS / f"{name}_clicked.png"))
-        if name == "04_data_mixtures":
-            before = _figure_sources(page)
-            handle = page.locator(".jupyter-widgets .widget-hslider .noUi-handle").first
-            handle.focus()
-            page.keyboard.press("ArrowRight")
-            page.wait_for_function("(old) => { const now = [...document.querySelectorAll(\".jupyter-widgets "
-                                   "img[src^='data:image/png']\")].map(e => e.src); return now.join() !== old.join(); }",
-                                   arg=before, timeout=60_000)
-            slider_text = page.locator(".jupyter-widgets .widget-hslider .widget-readout").first.inner_text()
-            assert slider_text.strip() == "75", slider_text
-            page.screenshot(path=str(SCREENSHOTS / f"{name}_moved.png"))
-            # The "retrain live" button trains the selected mixture (fast mode: a few seconds) and reports back.
-            moved = _figure_sources(page)
-            page.get_by_role("button", name="retrain live").click()
-            page.wait_for_function("() => document.body.innerText.includes('(stars on the plot)')", timeout=180_000)
-            page.wait_for_function("(old) => { const now = [...document.querySelectorAll(\".jupyter-widgets "
-                                   "img[src^='data:image/png']\")].map(e => e.src); return now.join() !== old.join(); }",
-                                   arg=moved, timeout=60_000)
-            page.get_by_role("button", name="retrain live").scroll_into_view_if_needed()
-            page.screenshot(path=str(SCREENSHOTS / f"{name}_retrained.png"))
+        interact = INTERACTIONS.get(name)
+        if interact is not None:
+            interact(page, name)
     finally:
         page.close()

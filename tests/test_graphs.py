@@ -7,7 +7,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from causal_course.graphs import draw_dag, layered_layout, random_weights, weights_to_graph  # noqa: E402
+from causal_course.graphs import draw_dag, edge_bend, layered_layout, random_weights, weights_to_graph  # noqa: E402
 from causal_course.scm import LinearGaussianSCM  # noqa: E402
 from causal_course.tutoring import tutoring_scm  # noqa: E402
 
@@ -54,3 +54,51 @@ def test_draw_dag_rejects_bad_input():
         draw_dag([[0, 1], [0, 0]])
     with pytest.raises(ValueError, match="unknown"):
         draw_dag(LinearGaussianSCM.from_weights(np.zeros((2, 2))), intervened=["Q"], ax=Figure().add_subplot())
+
+
+def _arrow_distances(ax, positions):
+    """For each drawn arrow: the smallest distance (data units) from its path to a node it does not touch."""
+    from matplotlib.patches import FancyArrowPatch
+
+    ax.figure.canvas.draw()
+    distances = {}
+    for patch in ax.patches:
+        if not isinstance(patch, FancyArrowPatch):
+            continue
+        # the arrow's outline in data units (curves flattened), body first, from near the source to the tip
+        path = np.concatenate(patch.get_path().to_polygons(closed_only=False))
+        start, end = path[0], path[np.argmax(np.hypot(*(path - path[0]).T))]
+        source = min(positions, key=lambda n: np.hypot(*(np.array(positions[n]) - start)))
+        target = min(positions, key=lambda n: np.hypot(*(np.array(positions[n]) - end)))
+        others = [np.array(p) for n, p in positions.items() if n not in (source, target)]
+        distances[(source, target)] = min(np.hypot(*(path - o).T).min() for o in others)
+    return distances
+
+
+def test_an_arrow_never_runs_through_a_variable_it_does_not_touch():
+    # seen in lesson 03's episode inspector: X0 -> X3 ran straight through X1
+    weights = np.zeros((5, 5))
+    for i, j in [(0, 1), (0, 2), (0, 3), (1, 3), (2, 3)]:
+        weights[i, j] = 1.0
+    graph = weights_to_graph(weights, [f"X{i}" for i in range(5)])
+    positions = layered_layout(graph)
+    assert edge_bend(positions, "X0", "X3") != 0.0
+    assert all(edge_bend(positions, u, v) == 0.0 for u, v in graph.edges if (u, v) != ("X0", "X3"))
+    fig = Figure(figsize=(4, 3))
+    ax = draw_dag(graph, ax=fig.add_subplot())
+    distances = _arrow_distances(ax, positions)
+    assert len(distances) == graph.number_of_edges()
+    assert min(distances.values()) > 0.15, distances
+    # the straight drawing would have touched X1
+    straight = np.array(positions["X1"]) - np.array(positions["X0"])
+    direction = np.array(positions["X3"]) - np.array(positions["X0"])
+    assert abs(direction[0] * straight[1] - direction[1] * straight[0]) / np.hypot(*direction) < 0.15
+
+
+def test_edge_bend_bends_away_from_the_node_in_the_way():
+    positions = {"A": (0.0, 0.0), "B": (1.0, 0.1), "C": (2.0, 0.0)}
+    assert edge_bend(positions, "A", "C") > 0  # B is left of travel (above): bend right (down)
+    positions["B"] = (1.0, -0.1)
+    assert edge_bend(positions, "A", "C") < 0
+    positions["B"] = (1.0, 1.0)
+    assert edge_bend(positions, "A", "C") == 0.0

@@ -64,3 +64,10 @@ def test_shipped_weights_and_results_load_and_agree():
     assert len(runs) == 3 and all(run["heldout"]["model"] > run["heldout"]["correlational"] for run in runs)
     with pytest.raises(FileNotFoundError, match="benchmarks/passive.py"):
         load_pretrained("nothing_here")
+
+
+def test_a_missing_results_file_names_what_exists_and_how_to_make_it():
+    with pytest.raises(FileNotFoundError) as caught:
+        load_results("confounding")  # the file is confounding_results.json
+    message = str(caught.value)
+    assert "'confounding_results'" in message and "benchmarks/confounding.py --save" in message
