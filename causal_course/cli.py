@@ -77,6 +77,9 @@ def _command_lab(args, extra: list[str]) -> int:
         sys.executable, "-m", "jupyterlab",
         f"--ServerApp.root_dir={root}",
         "--ServerApp.default_url=/lab/tree/notebooks/00_start_here.ipynb",
+        # no "Would you like to receive official Jupyter news?" prompt in front of a class, and no calls out
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate",
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")  # JupyterLab refuses to run as root without it
