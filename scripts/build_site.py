@@ -25,6 +25,7 @@ import subprocess
 import sys
 import time
 from html.parser import HTMLParser
+from urllib.parse import unquote
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -167,7 +168,8 @@ def build(out: Path, fast: bool) -> list[Path]:
             if cell.cell_type == "markdown":
                 cell.source = _plain_links(cell.source)
                 # links between notebooks point at their pages on the site
-                cell.source = re.sub(r"\((?:\.\./)?(?:notebooks/)?(\d\d_[\w]+)\.ipynb\)", r"(\1.html)", cell.source)
+                cell.source = re.sub(r"\((?:\.\./)?(?:notebooks/)?(\d\d_[\w]+)\.ipynb(#[^)\s]*)?\)", r"(\1.html\2)",
+                                     cell.source)
         body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": title}})
         body = REQUIRE_JS.sub("", body)
         body = body.replace("<body", "<body data-cc-page", 1)
@@ -189,10 +191,12 @@ def build(out: Path, fast: bool) -> list[Path]:
 class _Links(HTMLParser):
     def __init__(self):
         super().__init__()
-        self.links, self.images, self.scripts = [], [], []
+        self.links, self.images, self.scripts, self.ids = [], [], [], set()
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        if attrs.get("id"):
+            self.ids.add(unquote(attrs["id"]))  # nbconvert writes heading ids percent-encoded
         if tag == "a" and attrs.get("href"):
             self.links.append(attrs["href"])
         if tag == "img":
@@ -207,15 +211,21 @@ def check_site(out: Path) -> list[str]:
     pages = sorted(out.glob("*.html"))
     if not pages:
         return [f"no pages in {out}"]
+    parsed = {}
     for page in pages:
-        parser = _Links()
-        parser.feed(page.read_text(encoding="utf-8"))
+        parsed[page.name] = _Links()
+        parsed[page.name].feed(page.read_text(encoding="utf-8"))
+    for page in pages:
+        parser = parsed[page.name]
         for link in parser.links:
-            if link.startswith(("http://", "https://", "mailto:", "#")):
+            if link.startswith(("http://", "https://", "mailto:")):
                 continue
-            target = link.split("#")[0]
-            if target and not (out / target).exists():
+            target, _, fragment = link.partition("#")
+            target = target or page.name
+            if not (out / target).exists():
                 problems.append(f"{page.name}: broken link {link}")
+            elif fragment not in ("", "top") and target in parsed and unquote(fragment) not in parsed[target].ids:
+                problems.append(f"{page.name}: link to a missing section {link}")
         for src in parser.images:
             if src.startswith("data:image/"):
                 continue

@@ -84,12 +84,22 @@ def test_the_checker_finds_broken_links_and_web_images(tmp_path):
     (tmp_path / "a.html").write_text('<a href="missing.html">x</a><img src="https://example.org/x.png">'
                                      '<img src="gone.png"><img src="data:image/png;base64,AAAA"><a href="a.html#top">y</a>'
                                      '<script src="https://cdn.example.org/x.js"></script><script src="gone.js?x=1"></script>'
-                                     '<script src="a.html?config=here"></script>')
+                                     '<script src="a.html?config=here"></script>'
+                                     '<h2 id="Section-1:-A-story">x</h2><a href="#Section-1:-A-story">ok</a>'
+                                     '<a href="a.html#Section-1:-A-story">ok</a><a href="a.html#Section-9">missing</a>')
     problems = build_site.check_site(tmp_path)
+    assert any("missing section a.html#Section-9" in p for p in problems)
     assert any("broken link missing.html" in p for p in problems)
     assert any("image loaded from the web" in p for p in problems) and any("missing image gone.png" in p for p in problems)
     assert any("script loaded from the web" in p for p in problems) and any("missing script gone.js" in p for p in problems)
-    assert len(problems) == 5
+    assert len(problems) == 6
+
+
+def test_links_between_lessons_reach_their_section(site):
+    page = (site / "02_experiments_reveal_structure.html").read_text()
+    assert 'href="03_passive_causal_strategies.html#Section-3:-Strategies,-and-an-honest-caveat"' in page
+    relative = [link for link in re.findall(r'href="([^"]*)"', page) if not link.startswith("http")]
+    assert relative and not any(".ipynb" in link for link in relative), relative
 
 
 def test_formulas_are_typeset_by_the_local_mathjax(site):
