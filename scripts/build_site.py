@@ -167,7 +167,9 @@ def build(out: Path, fast: bool) -> list[Path]:
         for cell in notebook.cells:
             if cell.cell_type == "markdown":
                 cell.source = _plain_links(cell.source)
-                # links between notebooks point at their pages on the site
+                # links between notebooks point at their pages on the site; exercises and solutions share a page
+                cell.source = re.sub(r"\((?:\.\./)?(?:exercises|solutions)/(\d\d_[\w]+)\.ipynb(#[^)\s]*)?\)",
+                                     r"(\1_exercises.html\2)", cell.source)
                 cell.source = re.sub(r"\((?:\.\./)?(?:notebooks/)?(\d\d_[\w]+)\.ipynb(#[^)\s]*)?\)", r"(\1.html\2)",
                                      cell.source)
         body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": title}})
