@@ -59,3 +59,9 @@ def test_the_link_checker_can_fail(tmp_path):
     assert heading_ids(notebook) == {"Section-1:-A-story"}
     with pytest.raises(AssertionError, match="missing heading"):
         test_relative_links_reach_a_file_and_heading(notebook)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_no_reference_to_files_students_do_not_have(path):
+    # the design reference lives outside the repository; a lesson must say what it needs from it itself
+    assert "COURSE.md" not in path.read_text(), f"{path.name} refers to COURSE.md, which students do not have"
