@@ -1,12 +1,13 @@
 """The course in a real browser: JupyterLab + Debian's Chromium, driven by Playwright.
 
-Starts JupyterLab on a free local port (on a copy of the lessons, so nothing is saved into the
-repository), opens every lesson, runs all cells, checks that the sliders and figures render (figures as pictures,
-never '<Figure size ...>' text), then works each lesson's widget as a student would (lesson 02: pick
-do(B) and click "add 10 samples"; 03, 04, 05, 07: move a slider; 04: retrain live; 06: pick an
-explanation and move the slider) and checks that the figure changes. Screenshots go to
-build/browser/. `make test` installs Chromium and Playwright; without Chromium the test is
-skipped, except under CI, where it fails.
+Starts JupyterLab on a free local port (on a copy of the lessons, exercises and solutions, so nothing
+is saved into the repository), opens every lesson, runs all cells, checks that the sliders and figures
+render (figures as pictures, never '<Figure size ...>' text), then works each lesson's widget as a
+student would (lesson 02: pick do(B) and click "add 10 samples"; 03, 04, 05, 07: move a slider; 04:
+retrain live; 06: pick an explanation and move the slider) and checks that the figure changes. It also
+runs lesson 01's exercise notebook (a '[NOT YET]' line with a hint under every exercise) and its solved
+twin (all '[PASSED]'). Screenshots go to build/browser/. `make test` installs Chromium and Playwright;
+without Chromium the test is skipped, except under CI, where it fails.
 """
 
 import json
@@ -55,7 +56,8 @@ def lab(tmp_path_factory):
             pytest.fail(message)
         pytest.skip(message)
     work = tmp_path_factory.mktemp("lab")
-    shutil.copytree(ROOT / "notebooks", work / "notebooks")
+    for folder in ("notebooks", "exercises", "solutions"):
+        shutil.copytree(ROOT / folder, work / folder)
     settings = work / "settings" / "@jupyterlab"
     (settings / "apputils-extension").mkdir(parents=True)
     (settings / "notebook-extension").mkdir(parents=True)
@@ -127,13 +129,13 @@ def _page_state(page, url, token) -> str:
     return f"status bar {status!r}; dialogs {dialogs!r}; kernel sessions {sessions!r}"
 
 
-def _open_with_idle_kernel(page, url, token, name, log_path):
+def _open_with_idle_kernel(page, url, token, name, log_path, folder="notebooks"):
     """Open the lesson and wait until its kernel is Idle: Run All before that opens a kernel dialog and
     nothing runs. A page whose kernel never connects (seen once in CI, on a loaded machine) is reloaded
     once, with a warning; a second failure fails the test with what the page and the server said."""
     failures = []
     for attempt in range(2):
-        page.goto(f"{url}/lab/tree/notebooks/{name}.ipynb?reset&token={token}")
+        page.goto(f"{url}/lab/tree/{folder}/{name}.ipynb?reset&token={token}")
         try:
             page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=_timeout_ms() // 2)
             page.wait_for_function(IDLE, timeout=_timeout_ms() // 2)
@@ -148,8 +150,8 @@ def _open_with_idle_kernel(page, url, token, name, log_path):
                 + "\n".join(failures) + f"\nJupyterLab log (end):\n{log_tail}")
 
 
-def _run_all(page, url, token, name, log_path):
-    _open_with_idle_kernel(page, url, token, name, log_path)
+def _run_all(page, url, token, name, log_path, folder="notebooks"):
+    _open_with_idle_kernel(page, url, token, name, log_path, folder)
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.get_by_text("Run All Cells", exact=True).click()
     page.wait_for_function(ALL_RUN, timeout=_timeout_ms())
@@ -256,5 +258,37 @@ def test_lesson_runs_and_widgets_render_in_jupyterlab(lab, browser, name):
         interact = INTERACTIONS.get(name)
         if interact is not None:
             interact(page, name)
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("folder, mark", [("exercises", "NOT YET"), ("solutions", "PASSED")])
+def test_exercise_feedback_shows_in_jupyterlab(lab, browser, folder, mark):
+    """A student's view of the graded exercises: Run All on the stubs gives a '[NOT YET]' line with a hint
+    under every exercise and no traceback; on the solved twin every check says '[PASSED]'."""
+    from causal_course.checks import exercises_for
+
+    url, token, log_path = lab
+    name = "01_seeing_vs_doing"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1300, "height": 1100})
+    try:
+        try:
+            _run_all(page, url, token, name, log_path, folder)
+        except Exception:
+            page.screenshot(path=str(SCREENSHOTS / f"{folder}_{name}_failed.png"))
+            raise
+        errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+        assert errors.count() == 0, errors.first.inner_text()
+        outputs = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output").all_inner_texts()
+        feedback = [line for text in outputs for line in text.splitlines() if line.startswith("[")]
+        ids = [exercise.id for exercise in exercises_for(name)]
+        for exercise_id in ids:
+            assert any(line.startswith(f"[{mark}] Exercise {exercise_id}:") for line in feedback), (exercise_id, feedback)
+        assert not any(line.startswith("[PASSED" if mark == "NOT YET" else "[NOT YET") for line in feedback), feedback
+        if mark == "NOT YET":
+            assert all("Hint:" in line for line in feedback if line.startswith("[NOT YET]")), feedback
+        page.get_by_text(f"[{mark}] Exercise {ids[0]}:").first.scroll_into_view_if_needed()
+        page.screenshot(path=str(SCREENSHOTS / f"{folder}_{name}.png"))
     finally:
         page.close()
