@@ -91,9 +91,20 @@ def edge_bend(positions: dict, source, target, clearance: float = 0.3, rad: floa
     return 0.0
 
 
-def _label_margin(label: str, font_size: float) -> float:
-    """Points between a node's centre and the arrow tip, so arrows stop at the label's box."""
-    return 0.32 * font_size * len(label) + 6.0
+def _label_half_size(label: str, font_size: float) -> tuple[float, float]:
+    """Half width and half height, in points, of a node's label box (text plus the box's padding)."""
+    padding = 0.5 * font_size
+    return 0.3 * font_size * len(label) + padding, 0.5 * font_size + padding
+
+
+def _label_margin(label: str, font_size: float, direction=(1.0, 0.0)) -> float:
+    """Points between a node's centre and where an arrow in ``direction`` (in points) leaves its label box,
+    plus a small gap, so arrows stop at the box whatever their angle."""
+    half_width, half_height = _label_half_size(label, font_size)
+    dx, dy = abs(direction[0]), abs(direction[1])
+    norm = math.hypot(dx, dy) or 1.0
+    reach = min(half_width / (dx / norm) if dx else math.inf, half_height / (dy / norm) if dy else math.inf)
+    return reach + 4.0
 
 
 def draw_dag(model_or_graph, ax=None, intervened=None, title: str | None = None, positions=None,
@@ -124,6 +135,13 @@ def draw_dag(model_or_graph, ax=None, intervened=None, title: str | None = None,
 
         _, ax = plt.subplots(figsize=(4, 3))
     positions = positions or layered_layout(graph)
+    xs = [p[0] for p in positions.values()]
+    ys = [p[1] for p in positions.values()]
+    ax.set_xlim(min(xs) - 0.6, max(xs) + 0.6)
+    ax.set_ylim(min(ys) - 0.7, max(ys) + 0.7)
+    # points per data unit along x and y, so arrows can stop at the label boxes whatever their angle
+    points_per_x = ax.bbox.width * 72.0 / ax.figure.dpi / (max(xs) - min(xs) + 1.2)
+    points_per_y = ax.bbox.height * 72.0 / ax.figure.dpi / (max(ys) - min(ys) + 1.4)
     labels = {n: (f"do({n})" if n in marked else str(n)) for n in graph.nodes}
     for node in graph.nodes:
         box = (dict(boxstyle="square,pad=0.5", facecolor=PALETTE["orange"], edgecolor="black", linewidth=2.0)
@@ -135,19 +153,17 @@ def draw_dag(model_or_graph, ax=None, intervened=None, title: str | None = None,
         negative = weight < 0
         # an edge that would pass through another variable is drawn as an arc around it
         connection = f"arc3,rad={edge_bend(positions, source, target)}"
+        direction = ((positions[target][0] - positions[source][0]) * points_per_x,
+                     (positions[target][1] - positions[source][1]) * points_per_y)
         nx.draw_networkx_edges(
             graph, positions, edgelist=[(source, target)], ax=ax, arrows=True, arrowsize=16, width=2.0,
             edge_color=PALETTE["vermillion"] if negative else PALETTE["blue"],
             style="dashed" if negative else "solid", connectionstyle=connection,
-            min_source_margin=_label_margin(labels[source], font_size),
-            min_target_margin=_label_margin(labels[target], font_size),
+            min_source_margin=_label_margin(labels[source], font_size, direction),
+            min_target_margin=_label_margin(labels[target], font_size, direction),
         )
         nx.draw_networkx_edge_labels(graph, positions, edge_labels={(source, target): f"{weight:+.2g}"},
                                      font_size=font_size - 1, ax=ax, connectionstyle=connection)
-    xs = [p[0] for p in positions.values()]
-    ys = [p[1] for p in positions.values()]
-    ax.set_xlim(min(xs) - 0.6, max(xs) + 0.6)
-    ax.set_ylim(min(ys) - 0.7, max(ys) + 0.7)
     ax.set_axis_off()
     if title:
         ax.set_title(title)

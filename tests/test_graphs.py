@@ -102,3 +102,26 @@ def test_edge_bend_bends_away_from_the_node_in_the_way():
     assert edge_bend(positions, "A", "C") < 0
     positions["B"] = (1.0, 1.0)
     assert edge_bend(positions, "A", "C") == 0.0
+
+
+def test_diagonal_arrows_stop_at_the_label_box_not_short_of_it():
+    # the margins once assumed every arrow left a label sideways: diagonal arrows of the tutoring DAG
+    # (lesson 01) were stubs under their weight labels
+    from matplotlib.patches import FancyArrowPatch
+
+    model = tutoring_scm()
+    positions = layered_layout(model.graph)
+    fig = Figure(figsize=(4, 3))
+    ax = draw_dag(model, ax=fig.add_subplot())
+    fig.canvas.draw()
+    ratios = []
+    for patch in ax.patches:
+        if isinstance(patch, FancyArrowPatch):
+            path = np.concatenate(patch.get_path().to_polygons(closed_only=False))
+            start = path[0]
+            tip = path[np.argmax(np.hypot(*(path - start).T))]
+            source = min(positions, key=lambda n: np.hypot(*(np.array(positions[n]) - start)))
+            target = min(positions, key=lambda n: np.hypot(*(np.array(positions[n]) - tip)))
+            centres = np.hypot(*(np.array(positions[target]) - np.array(positions[source])))
+            ratios.append(np.hypot(*(tip - start)) / centres)
+    assert len(ratios) == 3 and min(ratios) > 0.6, ratios
