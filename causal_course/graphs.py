@@ -91,16 +91,11 @@ def edge_bend(positions: dict, source, target, clearance: float = 0.3, rad: floa
     return 0.0
 
 
-def _label_half_size(label: str, font_size: float) -> tuple[float, float]:
-    """Half width and half height, in points, of a node's label box (text plus the box's padding)."""
-    padding = 0.5 * font_size
-    return 0.3 * font_size * len(label) + padding, 0.5 * font_size + padding
-
-
 def _label_margin(label: str, font_size: float, direction=(1.0, 0.0)) -> float:
     """Points between a node's centre and where an arrow in ``direction`` (in points) leaves its label box,
     plus a small gap, so arrows stop at the box whatever their angle."""
-    half_width, half_height = _label_half_size(label, font_size)
+    padding = 0.5 * font_size  # the label box's padding
+    half_width, half_height = 0.3 * font_size * len(label) + padding, 0.5 * font_size + padding
     dx, dy = abs(direction[0]), abs(direction[1])
     norm = math.hypot(dx, dy) or 1.0
     reach = min(half_width / (dx / norm) if dx else math.inf, half_height / (dy / norm) if dy else math.inf)
@@ -140,8 +135,9 @@ def draw_dag(model_or_graph, ax=None, intervened=None, title: str | None = None,
     ax.set_xlim(min(xs) - 0.6, max(xs) + 0.6)
     ax.set_ylim(min(ys) - 0.7, max(ys) + 0.7)
     # points per data unit along x and y, so arrows can stop at the label boxes whatever their angle
-    points_per_x = ax.bbox.width * 72.0 / ax.figure.dpi / (max(xs) - min(xs) + 1.2)
-    points_per_y = ax.bbox.height * 72.0 / ax.figure.dpi / (max(ys) - min(ys) + 1.4)
+    (x_low, x_high), (y_low, y_high) = ax.get_xlim(), ax.get_ylim()
+    points_per_x = ax.bbox.width * 72.0 / ax.figure.dpi / (x_high - x_low)
+    points_per_y = ax.bbox.height * 72.0 / ax.figure.dpi / (y_high - y_low)
     labels = {n: (f"do({n})" if n in marked else str(n)) for n in graph.nodes}
     for node in graph.nodes:
         box = (dict(boxstyle="square,pad=0.5", facecolor=PALETTE["orange"], edgecolor="black", linewidth=2.0)

@@ -12,17 +12,14 @@ without Chromium the test is skipped, except under CI, where it fails.
 
 import json
 import os
-import secrets
 import shutil
-import socket
-import subprocess
 import sys
-import time
 import urllib.request
 import warnings
 from pathlib import Path
 
 import pytest
+from lab_server import running_jupyterlab
 
 try:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -42,12 +39,6 @@ LESSONS = {"00_start_here": (2, 0), "01_seeing_vs_doing": (1, 4), "02_experiment
 pytestmark = pytest.mark.xdist_group("browser")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     if CHROMIUM is None:
@@ -64,35 +55,15 @@ def lab(tmp_path_factory):
     (settings / "apputils-extension" / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false"}))
     # Render every cell (no windowing), so the test can see every prompt and output.
     (settings / "notebook-extension" / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
-    token = secrets.token_hex(16)
-    port = _free_port()
-    command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1", f"--port={port}",
-               f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={work}"]
+    command = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--ServerApp.root_dir={work}"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")
     env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(work / "settings"),
                JUPYTERLAB_WORKSPACES_DIR=str(work / "workspaces"))
     env.pop("MPLBACKEND", None)  # kernels draw inline, as for a student (conftest sets Agg for the other tests)
-    log = open(work / "jupyterlab.log", "w")
-    server = subprocess.Popen(command, cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2)
-            break
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                pytest.fail("JupyterLab did not answer within 60 s:\n" + (work / "jupyterlab.log").read_text()[-3000:])
-            time.sleep(0.5)
-    yield url, token, work / "jupyterlab.log"
-    server.terminate()
-    try:
-        server.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        server.kill()
-    log.close()
+    log_path = work / "jupyterlab.log"
+    with running_jupyterlab(command, log_path, timeout=60, cwd=work, env=env) as (url, token):
+        yield url, token, log_path
 
 
 @pytest.fixture(scope="module")

@@ -85,44 +85,22 @@ def test_lab_command_line(monkeypatch, root):
 
 def test_lab_starts_without_news_prompt_or_update_check(tmp_path):
     """`causal-course lab` really serves the course, with JupyterLab's news and update check turned off."""
-    import secrets
-    import socket
-    import time
     import urllib.request
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    token = secrets.token_hex(8)
-    log = open(tmp_path / "lab.log", "w")
-    server = subprocess.Popen([sys.executable, "-m", "causal_course", "lab", "--no-browser", f"--port={port}",
-                               "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}"],
-                              stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/lab?token={token}", timeout=5) as answer:
-                    page = answer.read().decode()
-                break
-            except OSError:
-                assert time.monotonic() < deadline and server.poll() is None, (tmp_path / "lab.log").read_text()[-2000:]
-                time.sleep(0.5)
+    from lab_server import running_jupyterlab
+
+    command = [sys.executable, "-m", "causal_course", "lab", "--no-browser"]
+    with running_jupyterlab(command, tmp_path / "lab.log") as (url, token):
+        with urllib.request.urlopen(f"{url}/lab?token={token}", timeout=10) as answer:
+            page = answer.read().decode()
         config = json.loads(re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>',
                                       page, re.S).group(1))
         assert config["news"] == {"disabled": True}
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/lab/api/update?token={token}", timeout=10) as answer:
+        with urllib.request.urlopen(f"{url}/lab/api/update?token={token}", timeout=10) as answer:
             assert json.load(answer)["notification"] is None
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/contents/notebooks?token={token}", timeout=10) as answer:
+        with urllib.request.urlopen(f"{url}/api/contents/notebooks?token={token}", timeout=10) as answer:
             names = {item["name"] for item in json.load(answer)["content"]}
         assert "00_start_here.ipynb" in names
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
 
 
 def test_experiment_passive_json_contract():

@@ -56,20 +56,28 @@ def test_draw_dag_rejects_bad_input():
         draw_dag(LinearGaussianSCM.from_weights(np.zeros((2, 2))), intervened=["Q"], ax=Figure().add_subplot())
 
 
-def _arrow_distances(ax, positions):
-    """For each drawn arrow: the smallest distance (data units) from its path to a node it does not touch."""
+def _drawn_arrows(ax, positions):
+    """``(source, target, outline)`` of each drawn arrow: its outline in data units (curves flattened), from near
+    the source to the tip; source and target are the nodes nearest its two ends."""
     from matplotlib.patches import FancyArrowPatch
 
     ax.figure.canvas.draw()
-    distances = {}
+    arrows = []
     for patch in ax.patches:
         if not isinstance(patch, FancyArrowPatch):
             continue
-        # the arrow's outline in data units (curves flattened), body first, from near the source to the tip
         path = np.concatenate(patch.get_path().to_polygons(closed_only=False))
-        start, end = path[0], path[np.argmax(np.hypot(*(path - path[0]).T))]
+        start, tip = path[0], path[np.argmax(np.hypot(*(path - path[0]).T))]
         source = min(positions, key=lambda n: np.hypot(*(np.array(positions[n]) - start)))
-        target = min(positions, key=lambda n: np.hypot(*(np.array(positions[n]) - end)))
+        target = min(positions, key=lambda n: np.hypot(*(np.array(positions[n]) - tip)))
+        arrows.append((source, target, path))
+    return arrows
+
+
+def _arrow_distances(ax, positions):
+    """For each drawn arrow: the smallest distance (data units) from its path to a node it does not touch."""
+    distances = {}
+    for source, target, path in _drawn_arrows(ax, positions):
         others = [np.array(p) for n, p in positions.items() if n not in (source, target)]
         distances[(source, target)] = min(np.hypot(*(path - o).T).min() for o in others)
     return distances
@@ -107,21 +115,13 @@ def test_edge_bend_bends_away_from_the_node_in_the_way():
 def test_diagonal_arrows_stop_at_the_label_box_not_short_of_it():
     # the margins once assumed every arrow left a label sideways: diagonal arrows of the tutoring DAG
     # (lesson 01) were stubs under their weight labels
-    from matplotlib.patches import FancyArrowPatch
-
     model = tutoring_scm()
     positions = layered_layout(model.graph)
     fig = Figure(figsize=(4, 3))
     ax = draw_dag(model, ax=fig.add_subplot())
-    fig.canvas.draw()
     ratios = []
-    for patch in ax.patches:
-        if isinstance(patch, FancyArrowPatch):
-            path = np.concatenate(patch.get_path().to_polygons(closed_only=False))
-            start = path[0]
-            tip = path[np.argmax(np.hypot(*(path - start).T))]
-            source = min(positions, key=lambda n: np.hypot(*(np.array(positions[n]) - start)))
-            target = min(positions, key=lambda n: np.hypot(*(np.array(positions[n]) - tip)))
-            centres = np.hypot(*(np.array(positions[target]) - np.array(positions[source])))
-            ratios.append(np.hypot(*(tip - start)) / centres)
+    for source, target, path in _drawn_arrows(ax, positions):
+        tip = path[np.argmax(np.hypot(*(path - path[0]).T))]
+        centres = np.hypot(*(np.array(positions[target]) - np.array(positions[source])))
+        ratios.append(np.hypot(*(tip - path[0])) / centres)
     assert len(ratios) == 3 and min(ratios) > 0.6, ratios
