@@ -1,8 +1,9 @@
 """Baseline agents for the causal-DAG episodes of lesson 03.
 
-Introduced in lesson 03. Each agent is given the environment to act in (the episode's weights
-are used only to simulate what the agent does and sees) and the target, and returns its goal
-actions. Only :func:`optimal_agent` reads the true structure: it is the yardstick.
+Introduced in lesson 03. Each agent is given the worlds to act in (a
+:class:`~causal_course.episodes.Worlds`, or a plain weights array for the standard environment;
+they are used only to simulate what the agent does and sees) and the target, and returns its
+goal actions. Only :func:`optimal_agent` reads the true structure: it is the yardstick.
 """
 
 from __future__ import annotations
@@ -11,20 +12,19 @@ import numpy as np
 
 from causal_course.episodes import (
     N_EXPLORATION_STEPS,
-    NOISE_SD,
+    as_worlds,
     estimated_effects,
     expert_exploration,
     goal_from_estimates,
     optimal_goal_action,
     random_goal_actions,
     run_exploration,
-    total_effects,
 )
 
 
 def optimal_agent(weights, target, rng) -> np.ndarray:
     """Knows the structure: picks the intervention with the largest effect on the target (lesson 03)."""
-    return optimal_goal_action(total_effects(weights), target)
+    return optimal_goal_action(as_worlds(weights).effects, target)
 
 
 def causal_inference_agent(weights, target, rng) -> np.ndarray:
@@ -46,8 +46,9 @@ def _association_choice(association: np.ndarray, target: np.ndarray) -> np.ndarr
 
 
 def _observe(weights, n_samples: int, rng) -> np.ndarray:
-    actions = np.zeros((weights.shape[0], n_samples), dtype=np.int64)
-    return run_exploration(weights, actions, rng)
+    worlds = as_worlds(weights)
+    actions = np.zeros((len(worlds), n_samples), dtype=np.int64)
+    return run_exploration(worlds, actions, rng)
 
 
 def _sample_covariance(values: np.ndarray) -> np.ndarray:
@@ -57,8 +58,7 @@ def _sample_covariance(values: np.ndarray) -> np.ndarray:
 
 def observational_covariance(weights) -> np.ndarray:
     """The exact covariance of purely observational samples: unlimited data (lesson 03)."""
-    effects = total_effects(weights)
-    return NOISE_SD**2 * np.einsum("bki,bkj->bij", effects, effects)
+    return as_worlds(weights).observational_covariance()
 
 
 def _correlation_on_target(covariance: np.ndarray, target: np.ndarray) -> np.ndarray:
@@ -73,18 +73,21 @@ def _slope_of_target(covariance: np.ndarray, target: np.ndarray) -> np.ndarray:
     return covariance[rows, :, target] / variance
 
 
-def correlational_agent(weights, target, rng, n_samples: int = N_EXPLORATION_STEPS) -> np.ndarray:
+def correlational_agent(weights, target, rng, n_samples: int | None = N_EXPLORATION_STEPS) -> np.ndarray:
     """Only observes (5 samples, the same budget as 5 interventions), then picks the variable most
-    correlated with the target, with the correlation's sign (lesson 03)."""
-    covariance = _sample_covariance(_observe(weights, n_samples, rng))
+    correlated with the target, with the correlation's sign (lesson 03). ``n_samples=None``: unlimited data."""
+    covariance = observational_covariance(weights) if n_samples is None else _sample_covariance(
+        _observe(weights, n_samples, rng))
     return _association_choice(_correlation_on_target(covariance, target), target)
 
 
 def regression_agent(weights, target, rng, n_samples: int | None = N_EXPLORATION_STEPS) -> np.ndarray:
     """Only observes, then picks the variable with the largest slope of the target on it (lesson 03).
 
-    ``n_samples=None`` means unlimited observational data (the exact covariance). With equal
-    noise on every variable this is surprisingly strong: see the identifiability caveat in lesson 03.
+    ``n_samples=None`` means unlimited observational data (the exact covariance). In the standard
+    environment (equal noise, unit weights) this is surprisingly strong, because variance grows
+    along the causal order ("varsortability"); in the ``unequal-noise`` and ``confounded`` variants
+    it is not: see the identifiability caveat in lesson 03.
     """
     covariance = observational_covariance(weights) if n_samples is None else _sample_covariance(
         _observe(weights, n_samples, rng))

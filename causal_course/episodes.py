@@ -18,13 +18,34 @@ of the environment of Dasgupta et al. (2019) that Lampinen et al. (2023) build o
   the held-out test runs on exactly those. The **critical** subset has X1 as target and X0 as its
   unique best cause, so the answer hinges on the link that never appeared in training.
 
+**Variants** (:data:`ENVIRONMENTS`), selectable by name wherever episodes are drawn:
+
+* ``"standard"``: as above. With unit-size weights and the same noise on every variable, variance
+  grows along the causal order ("varsortability", Reisach et al. 2021), so even a purely
+  observational strategy (regress the target on each variable) does well with enough samples.
+* ``"unequal-noise"``: each variable has its own noise sd, drawn per episode log-uniformly in
+  :data:`UNEQUAL_NOISE_RANGE`, so variance carries no information about the causal order.
+* ``"confounded"``: as in Dasgupta et al. (2019), an extra *hidden* variable H (a root, sd
+  :data:`HIDDEN_SD`) causes every observed variable, each edge +1 or -1 at random. H is never
+  shown and cannot be intervened on; it makes observed variables correlated that do not cause
+  each other. ``do(X_i)`` cuts H's arrow into ``X_i`` like any other arrow into ``X_i``.
+
+Measured (``benchmarks/variants.py``): regressing the target on each variable, with unlimited
+observational data, scores about 0.97 in the standard environment *and* with unequal noise (so
+varsortability is not what makes it work here: with weights of +-1, the slope of the target on one
+of its descendants is at most 1, below almost any true cause's), but about 0.75 in the confounded
+variant, where no amount of observation identifies the best intervention. Five experiments
+reach 1 in all three.
+
 Arrays are batch-first: ``weights`` has shape ``(n_episodes, 5, 5)`` with ``weights[b, i, j]``
-the edge ``i -> j`` of episode ``b``.
+the edge ``i -> j`` of episode ``b``. :class:`Worlds` bundles a batch of structures with their
+noise scales and hidden variable; every function that simulates an episode accepts either a
+``Worlds`` or a plain ``weights`` array (the standard environment).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -39,6 +60,87 @@ OBSERVE = 0
 N_EXPLORATION_ACTIONS = N_VARIABLES + 1
 N_GOAL_ACTIONS = 2 * N_VARIABLES
 SPLITS = ("train", "heldout", "critical", "all")
+ENVIRONMENTS = ("standard", "unequal-noise", "confounded")
+UNEQUAL_NOISE_RANGE = (0.02, 0.5)  # sd per variable and episode, log-uniform ("unequal-noise")
+HIDDEN_SD = 0.3  # sd of the hidden common cause ("confounded")
+HIDDEN_WEIGHT_VALUES = (-1.0, 1.0)  # its edge into every observed variable ("confounded")
+
+
+def check_env(env) -> str:
+    """``env`` if it names an environment variant, else a ValueError listing them (lesson 03)."""
+    if env not in ENVIRONMENTS:
+        raise ValueError(f"env must be one of {ENVIRONMENTS}, got {env!r}; for example env=\"confounded\".")
+    return env
+
+
+@dataclass
+class Worlds:
+    """A batch of episode worlds: structures, noise scales and the hidden variable (lesson 03).
+
+    ``weights (n, 5, 5)``: edges between the observed variables; ``noise_sd (n, 5)``: each
+    variable's own noise sd; ``hidden_weights (n, 5)``: the hidden variable's edges into the
+    observed ones (all 0 without one). The agent never sees any of these; they only simulate.
+    """
+
+    weights: np.ndarray
+    noise_sd: np.ndarray
+    hidden_weights: np.ndarray
+    env: str = "standard"
+    effects: np.ndarray = field(default=None, repr=False)
+
+    def __post_init__(self):
+        if self.effects is None:
+            self.effects = total_effects(self.weights)
+
+    def __len__(self) -> int:
+        return self.weights.shape[0]
+
+    def __getitem__(self, rows) -> "Worlds":
+        return Worlds(self.weights[rows], self.noise_sd[rows], self.hidden_weights[rows], self.env, self.effects[rows])
+
+    def exogenous(self, rng: np.random.Generator) -> np.ndarray:
+        """Each variable's exogenous input for one sample, shape ``(n, 5)``: own noise plus the hidden cause's push."""
+        noise = rng.normal(0.0, 1.0, size=self.noise_sd.shape) * self.noise_sd
+        if np.any(self.hidden_weights):
+            noise += rng.normal(0.0, HIDDEN_SD, size=(len(self), 1)) * self.hidden_weights
+        return noise
+
+    def observational_covariance(self) -> np.ndarray:
+        """The exact covariance of natural samples, ``(n, 5, 5)``: what unlimited observation reveals."""
+        inputs = np.einsum("bi,ij->bij", self.noise_sd**2, np.eye(N_VARIABLES))
+        inputs += HIDDEN_SD**2 * np.einsum("bi,bj->bij", self.hidden_weights, self.hidden_weights)
+        return np.einsum("bki,bkl,blj->bij", self.effects, inputs, self.effects)
+
+
+def as_worlds(worlds) -> Worlds:
+    """``worlds`` itself, or a plain ``weights`` array wrapped as standard-environment worlds (lesson 03)."""
+    if isinstance(worlds, Worlds):
+        return worlds
+    weights = np.asarray(worlds, dtype=float)
+    if weights.ndim != 3 or weights.shape[1:] != (N_VARIABLES, N_VARIABLES):
+        raise ValueError(f"expected Worlds or weights of shape (n_episodes, {N_VARIABLES}, {N_VARIABLES}), "
+                         f"got shape {weights.shape}; draw them with sample_worlds or random_dag_weights.")
+    n = weights.shape[0]
+    return Worlds(weights, np.full((n, N_VARIABLES), NOISE_SD), np.zeros((n, N_VARIABLES)))
+
+
+def random_worlds(weights: np.ndarray, rng: np.random.Generator, env: str = "standard",
+                  effects: np.ndarray | None = None) -> Worlds:
+    """Worlds on the given structures with the noise and hidden variable of ``env`` (lesson 03).
+
+    ``effects`` (the total effects of ``weights``) may be passed to save recomputing them.
+    """
+    check_env(env)
+    weights = np.asarray(weights, dtype=float)
+    n = weights.shape[0]
+    noise_sd = np.full((n, N_VARIABLES), NOISE_SD)
+    hidden = np.zeros((n, N_VARIABLES))
+    if env == "unequal-noise":
+        low, high = np.log(UNEQUAL_NOISE_RANGE[0]), np.log(UNEQUAL_NOISE_RANGE[1])
+        noise_sd = np.exp(rng.uniform(low, high, size=(n, N_VARIABLES)))
+    elif env == "confounded":
+        hidden = rng.choice(np.asarray(HIDDEN_WEIGHT_VALUES), size=(n, N_VARIABLES))
+    return Worlds(weights, noise_sd, hidden, env, effects)
 
 
 # ----------------------------------------------------------------------------- structures
@@ -119,6 +221,17 @@ def _choose_targets(effects: np.ndarray, rng: np.random.Generator) -> np.ndarray
     return np.argmax(scores, axis=1)
 
 
+def sample_worlds(n_episodes: int, rng: np.random.Generator, split: str = "train", env: str = "standard"):
+    """``(worlds, target)``: :class:`Worlds` of the variant ``env`` for one split (lesson 03).
+
+    The split is decided by the observed structure alone (the hidden variable is no causal link
+    between observed ones), exactly as in :func:`sample_structures`.
+    """
+    check_env(env)
+    weights, effects, target = sample_structures(n_episodes, rng, split)
+    return random_worlds(weights, rng, env, effects), target
+
+
 def sample_structures(n_episodes: int, rng: np.random.Generator, split: str = "train"):
     """``(weights, effects, target)`` for ``n_episodes`` episodes of one split (lesson 03).
 
@@ -156,28 +269,30 @@ def sample_structures(n_episodes: int, rng: np.random.Generator, split: str = "t
 
 
 # ----------------------------------------------------------------------------- acting
-def exploration_step(weights: np.ndarray, actions: np.ndarray, rng: np.random.Generator,
+def exploration_step(weights, actions: np.ndarray, rng: np.random.Generator,
                      effects: np.ndarray | None = None) -> np.ndarray:
     """The values of all variables after one exploration action per episode (lesson 03).
 
-    ``actions[b] = 0`` observes; ``actions[b] = i + 1`` applies ``do(X_i = 5)``. Returns shape
-    ``(n_episodes, 5)``. ``effects`` (the total effects of ``weights``) may be passed to save
-    recomputing them.
+    ``weights``: a :class:`Worlds` or a weights array (standard environment). ``actions[b] = 0``
+    observes; ``actions[b] = i + 1`` applies ``do(X_i = 5)``. Returns shape ``(n_episodes, 5)``.
+    ``effects`` (the total effects of ``weights``) may be passed to save recomputing them.
 
-    How: with ``T`` the total effects, an observation is ``x = e T`` (``e`` the noise). Under
-    ``do(X_i = 5)`` every path through ``X_i`` from its causes is cut, so with ``e_i`` replaced
-    by 5 and ``y = e T``: ``x = y - (y_i - 5) T[i, :]``.
+    How: with ``T`` the total effects, an observation is ``x = e T`` (``e`` each variable's
+    exogenous input: its own noise plus, in the confounded variant, the hidden cause's push).
+    Under ``do(X_i = 5)`` every path into ``X_i`` is cut, so with ``e_i`` replaced by 5 and
+    ``y = e T``: ``x = y - (y_i - 5) T[i, :]``.
     """
+    worlds = as_worlds(weights)
     actions = np.asarray(actions)
-    n_episodes = weights.shape[0]
+    n_episodes = len(worlds)
     if actions.shape != (n_episodes,) or actions.min(initial=0) < 0 or actions.max(initial=0) >= N_EXPLORATION_ACTIONS:
         raise ValueError(
             f"actions must hold one exploration action per episode (shape ({n_episodes},)), each 0 (observe) or "
             f"1 to {N_VARIABLES} (do(X_i = 5) is i + 1); got shape {actions.shape}."
         )
     if effects is None:
-        effects = total_effects(weights)
-    noise = rng.normal(0.0, NOISE_SD, size=(n_episodes, N_VARIABLES))
+        effects = worlds.effects
+    noise = worlds.exogenous(rng)
     rows = np.nonzero(actions > 0)[0]
     variable = actions[rows] - 1
     noise[rows, variable] = INTERVENTION_VALUE
@@ -252,17 +367,55 @@ def goal_from_estimates(estimate: np.ndarray, target: np.ndarray, rng: np.random
     """
     n_episodes = len(target)
     on_target = estimate[np.arange(n_episodes), :, target].copy()
-    on_target[np.arange(n_episodes), target] = np.nan
-    magnitude = np.where(np.isnan(on_target), -np.inf, np.abs(on_target))
+    return strongest_estimate_action(on_target, target, rng)
+
+
+def strongest_estimate_action(estimate: np.ndarray, target: np.ndarray,
+                              rng: np.random.Generator | None = None) -> np.ndarray:
+    """The goal action on the variable with the largest ``|estimate|`` (its sign decides +5 or -5) (lesson 03).
+
+    ``estimate`` ``(n, 5)``: each variable's estimated effect on the target, NaN where unknown; the
+    target itself is skipped. Episodes with no estimate at all get a random goal action (needs ``rng``).
+    """
+    rows = np.arange(len(target))
+    estimate = np.array(estimate, dtype=float)
+    estimate[rows, target] = np.nan
+    magnitude = np.where(np.isnan(estimate), -np.inf, np.abs(estimate))
     variable = np.argmax(magnitude, axis=1)
-    sign_negative = on_target[np.arange(n_episodes), variable] < 0
-    action = 2 * variable + sign_negative
+    action = 2 * variable + (estimate[rows, variable] < 0)
     unknown = np.isinf(magnitude.max(axis=1))
     if np.any(unknown):
         if rng is None:
             raise ValueError("some episodes have no estimates; pass rng to choose for them at random.")
         action[unknown] = random_goal_actions(target[unknown], rng)
     return action
+
+
+def goal_from_logged_evidence(actions: np.ndarray, values: np.ndarray, target: np.ndarray,
+                              rng: np.random.Generator | None = None) -> np.ndarray:
+    """The goal action a logger can justify from its own log alone (lesson 04).
+
+    For each variable ``X_j`` (not the target): if the log intervened on ``X_j``, the effect read off
+    that experiment (as :func:`estimated_effects`); otherwise, if the log has at least two
+    observe steps, the slope of the target on ``X_j`` over those natural samples (the regression
+    strategy of lesson 03); otherwise nothing. The largest estimate in absolute value wins, with
+    its sign. So an experimenter's log gives the expert's choice, an observer's log gives the
+    regression strategy's, and a log that mixes both combines them. Episodes with no usable
+    estimate get a random goal action (needs ``rng``).
+    """
+    actions, values, target = np.asarray(actions), np.asarray(values, dtype=float), np.asarray(target)
+    n_episodes = len(target)
+    rows = np.arange(n_episodes)
+    estimate = estimated_effects(actions, values)[rows, :, target]  # NaN where never intervened on
+    observed = (actions == OBSERVE).astype(float)  # (n, steps)
+    count = observed.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.einsum("bs,bsk->bk", observed, values) / count[:, None]
+        centred = (values - mean[:, None, :]) * observed[:, :, None]
+        covariance = np.einsum("bsk,bs->bk", centred, centred[rows, :, target])
+        variance = np.einsum("bsk,bsk->bk", centred, centred)
+        slope = np.where((count[:, None] >= 2) & (variance > 1e-12), covariance / variance, np.nan)
+    return strongest_estimate_action(np.where(np.isnan(estimate), slope, estimate), target, rng)
 
 
 def random_goal_actions(target: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -282,9 +435,20 @@ class EpisodeBatch:
     actions: np.ndarray  # (n, steps): 0 observe, i + 1 do(X_i = 5)
     values: np.ndarray  # (n, steps, 5): what was seen after each action
     goal_action: np.ndarray  # (n,)
+    worlds: Worlds | None = None  # noise scales and hidden variable (None: the standard environment)
+    source: np.ndarray | None = None  # (n,) who wrote each log, codes of models.SOURCES (lesson 04); None: untagged
+    cue: np.ndarray | None = None  # (n, 5) 0/1 relevance cue (lesson 03); None: no cue
 
     def __len__(self) -> int:
         return len(self.target)
+
+    def __getitem__(self, rows) -> "EpisodeBatch":
+        """The episodes ``rows`` (a slice, indices or a boolean mask) as a new batch (lesson 03)."""
+        return EpisodeBatch(self.weights[rows], self.effects[rows], self.target[rows], self.actions[rows],
+                            self.values[rows], self.goal_action[rows],
+                            None if self.worlds is None else self.worlds[rows],
+                            None if self.source is None else self.source[rows],
+                            None if self.cue is None else self.cue[rows])
 
     @property
     def reward(self) -> np.ndarray:
@@ -295,19 +459,25 @@ class EpisodeBatch:
         return goal_reward(self.effects, self.target, optimal_goal_action(self.effects, self.target))
 
 
-def run_exploration(weights: np.ndarray, actions: np.ndarray, rng: np.random.Generator,
+def run_exploration(weights, actions: np.ndarray, rng: np.random.Generator,
                     effects: np.ndarray | None = None) -> np.ndarray:
-    """Values seen after a fixed sequence of exploration actions ``(n, steps)``: shape ``(n, steps, 5)`` (lesson 03)."""
-    if effects is None:
-        effects = total_effects(weights)
-    return np.stack([exploration_step(weights, actions[:, s], rng, effects) for s in range(actions.shape[1])], axis=1)
+    """Values seen after a fixed sequence of exploration actions ``(n, steps)``: shape ``(n, steps, 5)`` (lesson 03).
+
+    ``weights``: a :class:`Worlds` or a weights array (standard environment).
+    """
+    worlds = as_worlds(weights)
+    return np.stack([exploration_step(worlds, actions[:, s], rng, effects) for s in range(actions.shape[1])], axis=1)
 
 
-def expert_episodes(n_episodes: int, rng: np.random.Generator, split: str = "train") -> EpisodeBatch:
-    """Logs of the expert: it intervenes on each variable once, then picks the best goal from its data (lesson 03)."""
+def expert_episodes(n_episodes: int, rng: np.random.Generator, split: str = "train",
+                    env: str = "standard") -> EpisodeBatch:
+    """Logs of the expert: it intervenes on each variable once, then picks the best goal from its data (lesson 03).
+
+    ``env`` names the environment variant (:data:`ENVIRONMENTS`).
+    """
     rng = check_rng(rng)
-    weights, effects, target = sample_structures(n_episodes, rng, split)
+    worlds, target = sample_worlds(n_episodes, rng, split, env)
     actions = expert_exploration(len(target), rng)
-    values = run_exploration(weights, actions, rng, effects)
+    values = run_exploration(worlds, actions, rng)
     goal = goal_from_estimates(estimated_effects(actions, values), target)
-    return EpisodeBatch(weights, effects, target, actions, values, goal)
+    return EpisodeBatch(worlds.weights, worlds.effects, target, actions, values, goal, worlds)

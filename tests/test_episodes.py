@@ -117,3 +117,74 @@ def test_generator_is_reproducible():
     a = E.expert_episodes(100, np.random.default_rng(9))
     b = E.expert_episodes(100, np.random.default_rng(9))
     assert np.array_equal(a.values, b.values) and np.array_equal(a.goal_action, b.goal_action)
+
+
+# ----------------------------------------------------------------------------- environment variants
+def test_unknown_environment_is_a_clear_error():
+    with pytest.raises(ValueError, match="env must be one of .*confounded"):
+        E.sample_worlds(10, np.random.default_rng(0), "train", "hidden")
+    with pytest.raises(ValueError, match="env must be one of"):
+        E.expert_episodes(10, np.random.default_rng(0), "train", env="Confounded")
+
+
+def test_standard_worlds_reproduce_the_plain_weights_environment():
+    worlds, target = E.sample_worlds(200, np.random.default_rng(3), "all", "standard")
+    assert np.all(worlds.noise_sd == E.NOISE_SD) and not worlds.hidden_weights.any()
+    actions = E.expert_exploration(200, np.random.default_rng(4))
+    from_worlds = E.run_exploration(worlds, actions, np.random.default_rng(5))
+    from_weights = E.run_exploration(worlds.weights, actions, np.random.default_rng(5))
+    assert np.array_equal(from_worlds, from_weights)
+
+
+def test_unequal_noise_is_drawn_per_episode_and_variable():
+    worlds, _ = E.sample_worlds(2000, np.random.default_rng(6), "train", "unequal-noise")
+    low, high = E.UNEQUAL_NOISE_RANGE
+    assert worlds.noise_sd.min() >= low and worlds.noise_sd.max() <= high
+    assert len(np.unique(worlds.noise_sd)) == worlds.noise_sd.size  # drawn afresh for every episode and variable
+    # the ratio of two variables' noise carries no causal order: a variable's noise does not depend on its place
+    order_rank = (E.ancestry(worlds.weights).sum(axis=1))  # number of ancestors of each variable
+    roots, deep = np.log(worlds.noise_sd[order_rank == 0]), np.log(worlds.noise_sd[order_rank >= 2])
+    assert abs(roots.mean() - deep.mean()) < 0.1
+    # the simulated noise has the drawn scale: observe one world many times with no edges
+    one = E.Worlds(np.zeros((1, 5, 5)), worlds.noise_sd[:1], np.zeros((1, 5)), "unequal-noise")
+    samples = E.run_exploration(one, np.zeros((1, 20_000), dtype=np.int64), np.random.default_rng(7))[0]
+    assert np.allclose(samples.std(axis=0), worlds.noise_sd[0], rtol=0.03)
+
+
+def test_confounded_hidden_variable_is_never_shown_and_interventions_cut_it():
+    rng = np.random.default_rng(8)
+    batch = E.expert_episodes(500, rng, "train", env="confounded")
+    assert batch.values.shape == (500, 5, 5)  # only the 5 observed variables are ever seen
+    worlds = batch.worlds
+    assert worlds.env == "confounded" and set(np.unique(worlds.hidden_weights)) <= {-1.0, 1.0}
+    # no edges at all: under observation X0 and X1 are still correlated (through H), sign = product of H's edges
+    empty = E.Worlds(np.zeros((1, 5, 5)), np.full((1, 5), E.NOISE_SD), np.array([[1.0, -1.0, 1.0, 1.0, 1.0]]),
+                     "confounded")
+    samples = E.run_exploration(empty, np.zeros((1, 20_000), dtype=np.int64), rng)[0]
+    correlation = np.corrcoef(samples.T)
+    assert correlation[0, 1] < -0.8 and correlation[0, 2] > 0.8
+    # do(X0 = 5) cuts H -> X0: X0 is exactly 5, and X1 does not move with it (no causal link)
+    done = E.run_exploration(empty, np.ones((1, 2000), dtype=np.int64), rng)[0]
+    assert np.all(done[:, 0] == E.INTERVENTION_VALUE) and abs(done[:, 1].mean()) < 0.05
+    # the exact observational covariance matches the simulated one in every variant
+    for env in E.ENVIRONMENTS:
+        worlds, _ = E.sample_worlds(3, np.random.default_rng(9), "all", env)
+        samples = E.run_exploration(worlds, np.zeros((3, 40_000), dtype=np.int64), np.random.default_rng(10))
+        for b in range(3):
+            assert np.allclose(np.cov(samples[b].T), worlds.observational_covariance()[b], rtol=0.08, atol=2e-3), env
+
+
+def test_observation_cannot_find_the_best_intervention_in_the_confounded_variant():
+    """The point of the variant: regression on unlimited observations fails, experiments do not."""
+    from causal_course import baselines as B
+    from causal_course.evaluation import evaluate_agent, make_test_sets
+
+    scores = {}
+    for env in ("standard", "confounded"):
+        test = make_test_sets(1500, np.random.default_rng(11), env)["heldout"]
+        scores[env] = {name: evaluate_agent(agent, test, np.random.default_rng(12)) for name, agent in (
+            ("experiments", B.causal_inference_agent),
+            ("regression_unlimited", lambda w, t, r: B.regression_agent(w, t, r, n_samples=None)))}
+    assert scores["standard"]["regression_unlimited"] > 0.93
+    assert scores["confounded"]["regression_unlimited"] < 0.85
+    assert scores["confounded"]["experiments"] > 0.98 and scores["standard"]["experiments"] > 0.98

@@ -65,7 +65,7 @@ def test_short_training_beats_the_correlational_baseline_on_heldout_structures()
     model_score = evaluate_agent(model_agent(model), heldout, np.random.default_rng(2))
     correlational = evaluate_agent(B.correlational_agent, heldout, np.random.default_rng(2))
     assert model_score > correlational + 0.1, (model_score, correlational)
-    actions, _, _ = rollout(model, heldout.weights, heldout.target, np.random.default_rng(3))
+    actions, _, _ = rollout(model, heldout.worlds, heldout.target, np.random.default_rng(3))
     assert exploration_summary(actions)["observe_share"] < 0.2  # it learned to intervene
 
 

@@ -31,9 +31,10 @@ def inspect_episodes(model, test_set, rng: np.random.Generator, n_episodes: int 
     from causal_course.baselines import correlational_agent
     from causal_course.evaluation import rollout
 
-    weights, effects, target = test_set.weights[:n_episodes], test_set.effects[:n_episodes], test_set.target[:n_episodes]
-    actions, values, model_goal = rollout(model, weights, target, rng, sample=True, seed=seed)
-    correlational = correlational_agent(weights, target, rng)
+    worlds, target = test_set.worlds[:n_episodes], test_set.target[:n_episodes]
+    weights, effects = worlds.weights, worlds.effects
+    actions, values, model_goal = rollout(model, worlds, target, rng, sample=True, seed=seed)
+    correlational = correlational_agent(worlds, target, rng)
     optimal = optimal_goal_action(effects, target)
     records = []
     for b in range(len(target)):

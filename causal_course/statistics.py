@@ -1,0 +1,104 @@
+"""Summaries over seeds: means with 95 % confidence intervals, and paired differences.
+
+Introduced in lesson 03. The course's statistics rule: a figure a lesson draws a conclusion from
+rests on at least 5 seeds with a 95 % confidence interval, and two methods are compared *paired*
+(same seed, same test episodes), by the interval of their per-seed differences. "Helps" or
+"beats" only where that interval excludes 0.
+
+Intervals use Student's t with ``n - 1`` degrees of freedom (the quantiles below; no SciPy
+needed), which is what a small number of seeds calls for.
+
+>>> summary = mean_with_interval([0.90, 0.92, 0.95, 0.91, 0.93])
+>>> round(summary["mean"], 3), round(summary["low"], 3), round(summary["high"], 3)
+(0.922, 0.898, 0.946)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+# two-sided 95 % quantiles of Student's t, t_{0.975, df}, for df = 1 .. 30
+_T_975 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145,
+          2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048,
+          2.045, 2.042)
+
+
+def t_quantile_95(degrees_of_freedom: int) -> float:
+    """The two-sided 95 % quantile of Student's t (1.96 beyond 30 degrees of freedom) (lesson 03)."""
+    if degrees_of_freedom < 1:
+        raise ValueError(f"an interval needs at least 2 values (1 degree of freedom), got {degrees_of_freedom + 1} "
+                         "value(s); run more seeds, e.g. --seeds 5.")
+    return _T_975[degrees_of_freedom - 1] if degrees_of_freedom <= len(_T_975) else 1.96
+
+
+def mean_with_interval(values) -> dict:
+    """``{"mean", "low", "high", "half_width", "n", "values"}``: the mean over seeds and its 95 % CI (lesson 03).
+
+    With a single value the interval is undefined: ``low``/``high``/``half_width`` are NaN.
+    """
+    values = np.asarray(values, dtype=float).ravel()
+    if values.size == 0:
+        raise ValueError("no values to summarise: pass one number per seed.")
+    if not np.all(np.isfinite(values)):
+        raise ValueError(f"values must be finite numbers, got {values.tolist()}.")
+    mean = float(values.mean())
+    if values.size < 2:
+        half = float("nan")
+    else:
+        half = t_quantile_95(values.size - 1) * float(values.std(ddof=1)) / float(np.sqrt(values.size))
+    return {"mean": mean, "low": mean - half, "high": mean + half, "half_width": half, "n": int(values.size),
+            "values": values.tolist()}
+
+
+def interval_record(values, digits: int = 4) -> dict:
+    """``{"mean", "low", "high", "values"}`` rounded, ready for JSON (``None`` bounds for one seed) (lesson 03)."""
+    summary = mean_with_interval(values)
+    rounded = {key: (round(summary[key], digits) if np.isfinite(summary[key]) else None)
+               for key in ("mean", "low", "high")}
+    return {**rounded, "values": [round(v, digits) for v in summary["values"]]}
+
+
+def paired_difference(a, b) -> dict:
+    """Mean and 95 % CI of ``a - b`` per seed (paired), plus ``"excludes_zero"`` (lesson 03).
+
+    ``a`` and ``b`` hold one value per seed, in the same seed order, measured on the same test
+    episodes. Only where the interval excludes 0 may a lesson say one "beats" the other.
+    """
+    a, b = np.asarray(a, dtype=float).ravel(), np.asarray(b, dtype=float).ravel()
+    if a.shape != b.shape:
+        raise ValueError(f"a paired comparison needs one value per seed on both sides, got {a.size} and {b.size}.")
+    summary = mean_with_interval(a - b)
+    summary["excludes_zero"] = bool(summary["low"] > 0 or summary["high"] < 0)
+    return summary
+
+
+def format_interval(summary: dict, digits: int = 3) -> str:
+    """``"0.922 [0.898, 0.946]"`` (or just the mean for a single seed) (lesson 03)."""
+    if np.isnan(summary["half_width"]):
+        return f"{summary['mean']:.{digits}f}"
+    return f"{summary['mean']:.{digits}f} [{summary['low']:.{digits}f}, {summary['high']:.{digits}f}]"
+
+
+def summarise_seeds(runs: list) -> dict:
+    """Per-seed results of one experiment, and their summary over seeds (lesson 03).
+
+    ``runs`` are the JSON-ready dicts of one experiment run once per seed (same keys). Returns
+    ``{"experiment", "seeds", "per_seed": runs, "summary": ...}`` where ``summary`` mirrors the
+    nested dicts of a run and replaces every number that varies by ``{"mean", "low", "high",
+    "values"}`` (a 95 % interval over seeds; ``None`` bounds for a single seed, valid JSON). Settings shared by all
+    runs (the environment, the budget) are copied as they are.
+    """
+    if not runs:
+        raise ValueError("no runs to summarise: run at least one seed.")
+
+    def merge(values):
+        first = values[0]
+        if isinstance(first, dict):
+            return {key: merge([v[key] for v in values]) for key in first if all(key in v for v in values)}
+        if isinstance(first, (bool, str)) or first is None or isinstance(first, list):
+            return first if all(v == first for v in values) else values
+        return interval_record(values)
+
+    summary = merge([{k: v for k, v in run.items() if k != "seed"} for run in runs])
+    return {"experiment": runs[0].get("experiment"), "seeds": [run.get("seed") for run in runs],
+            "per_seed": runs, "summary": summary}
