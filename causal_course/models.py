@@ -2,9 +2,13 @@
 
 Introduced in lesson 03. An episode is a sequence of 7 tokens:
 
-* position 0: the start token;
+* position 0: the start token, with the log's **source tag** (lesson 04): who wrote it, an
+  experimenter, an observer, or untagged (:data:`SOURCES`); and the episode's **relevance cue**
+  (lesson 03), a 0/1 mask of the variables prior knowledge marks as relevant (all 0: no cue);
 * positions 1 to 5: one per exploration step, the action taken (one-hot over observe, do(X0..X4))
-  and the 5 values then seen, divided by 5;
+  and the 5 values then seen, twice: divided by 5 (so an intervened value reads 1 and its effects
+  read as multiples of it), and soft-clipped (so that natural values of about 0.1, which the
+  first copy shrinks to 0.02, stay legible and keep their linear relations: :func:`soft_clip`);
 * position 6: the goal query, naming the target (one-hot).
 
 The model reads the sequence left to right (a causal mask: no peeking ahead). Its output at
@@ -36,26 +40,72 @@ from torch import nn  # noqa: E402
 
 SEQUENCE_LENGTH = N_EXPLORATION_STEPS + 2
 GOAL_POSITION = SEQUENCE_LENGTH - 1
-FEATURES = N_EXPLORATION_ACTIONS + N_VARIABLES + N_VARIABLES + 2  # action, values, target, start/goal flags
+SOURCES = ("untagged", "experimenter", "observer")  # source tags (lesson 04); index 0 sets no tag feature
+# action, values (2 scales), target, cue, 2 tags, start/goal flags
+FEATURES = N_EXPLORATION_ACTIONS + 4 * N_VARIABLES + (len(SOURCES) - 1) + 2
 _VALUES = slice(N_EXPLORATION_ACTIONS, N_EXPLORATION_ACTIONS + N_VARIABLES)
-_TARGET = slice(N_EXPLORATION_ACTIONS + N_VARIABLES, N_EXPLORATION_ACTIONS + 2 * N_VARIABLES)
+_CLIPPED_VALUES = slice(_VALUES.stop, _VALUES.stop + N_VARIABLES)
+_TARGET = slice(_CLIPPED_VALUES.stop, _CLIPPED_VALUES.stop + N_VARIABLES)
+_CUE = slice(_TARGET.stop, _TARGET.stop + N_VARIABLES)
+_TAGS = slice(_CUE.stop, _CUE.stop + len(SOURCES) - 1)
 _START_FLAG, _GOAL_FLAG = FEATURES - 2, FEATURES - 1
 
 
-def encode_episodes(actions: np.ndarray, values: np.ndarray, target: np.ndarray | None) -> torch.Tensor:
+def source_codes(source, n: int) -> np.ndarray:
+    """``source`` (None, a name from :data:`SOURCES`, or one code per episode) as ``n`` codes (lesson 04)."""
+    if source is None:
+        return np.zeros(n, dtype=np.int64)
+    if isinstance(source, str):
+        if source not in SOURCES:
+            raise ValueError(f"source must be one of {SOURCES}, got {source!r}; e.g. source=\"experimenter\".")
+        return np.full(n, SOURCES.index(source), dtype=np.int64)
+    codes = np.asarray(source)
+    if codes.shape != (n,) or not np.issubdtype(codes.dtype, np.integer) or codes.min(initial=0) < 0 \
+            or codes.max(initial=0) >= len(SOURCES):
+        raise ValueError(f"source must be a name from {SOURCES} or one integer code (0 to {len(SOURCES) - 1}) "
+                         f"per episode, shape ({n},); got shape {codes.shape}.")
+    return codes.astype(np.int64)
+SOFT_CLIP_SCALE = 0.5
+
+
+def soft_clip(values: np.ndarray) -> np.ndarray:
+    """``tanh(x / 0.5)``: about ``2x`` for natural values (0.1 -> 0.20), and 1 for an intervened 5 (lesson 03).
+
+    Divided by 5, a natural value of 0.1 reads 0.02, too small to learn from next to the 1 of an
+    intervention (lesson 04's observers failed on exactly that). Soft-clipped, it reads 0.2 and
+    stays proportional to the value, so slopes between natural values can be computed; large
+    values saturate, and the divided-by-5 copy keeps their size.
+    """
+    return np.tanh(np.asarray(values, dtype=float) / SOFT_CLIP_SCALE)
+
+
+def encode_episodes(actions: np.ndarray, values: np.ndarray, target: np.ndarray | None,
+                    source=None, cue: np.ndarray | None = None) -> torch.Tensor:
     """Token features ``(n, steps + 1 or + 2, FEATURES)`` for logged or partial episodes (lesson 03).
 
     ``actions`` ``(n, s)`` and ``values`` ``(n, s, 5)`` are the first ``s`` exploration steps. With a
-    ``target`` the goal query is appended (use it only after all 5 steps).
+    ``target`` the goal query is appended (use it only after all 5 steps). ``source`` (lesson 04)
+    tags who wrote the log: None (untagged), a name from :data:`SOURCES`, or one code per episode.
+    ``cue`` (lesson 03): ``(n, 5)`` 0/1 masks of the variables cued as relevant (None: no cue).
     """
     n, steps = actions.shape
     length = steps + 1 + (target is not None)
     tokens = np.zeros((n, length, FEATURES), dtype=np.float32)
     tokens[:, 0, _START_FLAG] = 1.0
+    codes = source_codes(source, n)
+    tagged = np.nonzero(codes > 0)[0]
+    tokens[tagged, 0, _TAGS.start + codes[tagged] - 1] = 1.0
+    if cue is not None:
+        cue = np.asarray(cue)
+        if cue.shape != (n, N_VARIABLES):
+            raise ValueError(f"cue must be one 0/1 mask of the {N_VARIABLES} variables per episode, shape "
+                             f"({n}, {N_VARIABLES}); got shape {cue.shape}.")
+        tokens[:, 0, _CUE] = cue
     if steps:
         positions = np.arange(1, steps + 1)
         tokens[np.arange(n)[:, None], positions[None, :], actions] = 1.0
         tokens[:, 1:steps + 1, _VALUES] = values / INTERVENTION_VALUE
+        tokens[:, 1:steps + 1, _CLIPPED_VALUES] = soft_clip(values)
     if target is not None:
         tokens[np.arange(n), -1, _TARGET.start + np.asarray(target)] = 1.0
         tokens[:, -1, _GOAL_FLAG] = 1.0

@@ -29,6 +29,20 @@ def expert_training_batch(batch_size: int, rng: np.random.Generator) -> EpisodeB
     return expert_episodes(batch_size, rng, "train")
 
 
+def expert_sampler(env: str = "standard") -> Callable[[int, np.random.Generator], EpisodeBatch]:
+    """A ``make_batch(batch_size, rng)`` of the expert's logs in environment variant ``env`` (lesson 03)."""
+    from causal_course.episodes import check_env
+
+    check_env(env)
+    if env == "standard":
+        return expert_training_batch
+
+    def make_batch(batch_size: int, rng: np.random.Generator) -> EpisodeBatch:
+        return expert_episodes(batch_size, rng, "train", env)
+
+    return make_batch
+
+
 @dataclass
 class TrainingHistory:
     """What happened during training (lesson 03)."""
@@ -54,7 +68,7 @@ def imitation_loss(model, batch: EpisodeBatch, outputs: dict | None = None) -> t
     ``outputs`` (from ``model.outputs``) may be passed to reuse a forward pass (lesson 05).
     """
     if outputs is None:
-        tokens = encode_episodes(batch.actions, batch.values, batch.target)
+        tokens = encode_episodes(batch.actions, batch.values, batch.target, batch.source, batch.cue)
         explore_logits, goal_logits = model(tokens, batch.target)
     else:
         explore_logits, goal_logits = outputs["explore"], outputs["goal"]
@@ -63,6 +77,9 @@ def imitation_loss(model, batch: EpisodeBatch, outputs: dict | None = None) -> t
                               torch.as_tensor(batch.actions.reshape(-1), dtype=torch.long))
     goal = F.cross_entropy(goal_logits, torch.as_tensor(batch.goal_action, dtype=torch.long))
     return explore + goal
+
+
+WEIGHT_DECAY = 0.01  # AdamW's decoupled weight decay (lesson 03)
 
 
 def learning_rate_at(step: int, n_steps: int, peak: float, warmup: int = 100) -> float:
@@ -87,6 +104,7 @@ def train_behaviour_cloning(
     callback_every: int = 0,
     callback_at=(),
     average_decay: float | None = 0.99,
+    weight_decay: float = WEIGHT_DECAY,
 ) -> TrainingHistory:
     """Train ``model`` for ``n_steps`` steps of ``batch_size`` fresh logged episodes (lesson 03).
 
@@ -105,7 +123,7 @@ def train_behaviour_cloning(
     rng = check_rng(rng)
     if n_threads is not None:
         torch.set_num_threads(int(n_threads))
-    optimiser = torch.optim.AdamW(model.parameters(), lr=learning_rate, weight_decay=0.01)
+    optimiser = torch.optim.AdamW(model.parameters(), lr=learning_rate, weight_decay=weight_decay)
     history = TrainingHistory()
     bar = None
     if progress:
