@@ -204,6 +204,63 @@ def test_ancestor_predicate_mistakes_are_caught():
     assert not verdict("3.4", transposed).passed
 
 
+def test_cued_exploration_mistakes_are_caught(root):
+    right = solved_functions(root, "03_passive_causal_strategies")["cued_exploration"]
+    assert verdict("3.5", right).passed
+
+    def fills_with_experiments(cue, rng):  # the cued ones first, then the rest: no experiment saved
+        cued = rng.permutation(np.nonzero(cue)[0]) if np.any(cue) else np.arange(5)
+        rest = [v for v in range(5) if v not in cued]
+        return np.array(list(cued) + rest) + 1
+
+    assert "did not mark" in verdict("3.5", fills_with_experiments).message
+
+    def fixed_order(cue, rng):
+        chosen = np.nonzero(cue)[0] if np.any(cue) else np.arange(5)
+        actions = np.zeros(5, dtype=int)
+        actions[:len(chosen)] = chosen + 1
+        return actions
+
+    assert "same order" in verdict("3.5", fixed_order).message
+
+    def observes_first(cue, rng):
+        return np.roll(right(cue, rng), 5 - int(np.sum(cue)) if np.any(cue) else 0)
+
+    assert "first" in verdict("3.5", observes_first).message
+
+    def global_random(cue, rng):
+        return right(cue, np.random.default_rng())
+
+    assert "same seed" in verdict("3.5", global_random).message
+
+
+def test_observer_choice_mistakes_are_caught(root):
+    right = solved_functions(root, "03_passive_causal_strategies")["observer_goal_choice"]
+    assert verdict("3.6", right).passed
+
+    def correlation(values, target):
+        c = np.corrcoef(np.asarray(values).T)[:, target]
+        c[target] = 0.0
+        j = int(np.argmax(np.abs(c)))
+        return 2 * j + (c[j] < 0)
+
+    assert "correlation" in verdict("3.6", correlation).message
+
+    def reverse_slope(values, target):
+        c = np.cov(np.asarray(values).T)
+        slope = c[:, target] / c[target, target]
+        slope[target] = 0.0
+        j = int(np.argmax(np.abs(slope)))
+        return 2 * j + (slope[j] < 0)
+
+    assert not verdict("3.6", reverse_slope).passed
+
+    def no_sign(values, target):
+        return 2 * (right(values, target) // 2)
+
+    assert "wrong sign" in verdict("3.6", no_sign).message
+
+
 def _perturbed(value):
     """A near miss of ``value``: numbers shifted, booleans flipped, containers element by element."""
     if isinstance(value, (bool, np.bool_)):

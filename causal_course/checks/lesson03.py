@@ -169,9 +169,90 @@ def check_x0_ancestor_of_x1(x0_ancestor_of_x1) -> CheckResult:
     return CheckResult(True, "the held-out predicate is right, including indirect and cancelling paths.")
 
 
+# --------------------------------------------------------------------------------- 3.5
+def _actions(value, what: str) -> np.ndarray:
+    try:
+        actions = np.asarray(value)
+    except Exception:  # noqa: BLE001 - anything that is not array-like
+        raise CheckFailed(f"{what} should return 5 integer actions, got {type(value).__name__}.") from None
+    if actions.shape != (5,) or not np.issubdtype(actions.dtype, np.integer):
+        raise CheckFailed(f"{what} should return 5 integer actions (an array of shape (5,)), got dtype "
+                          f"{actions.dtype}, shape {actions.shape}.")
+    if actions.min() < 0 or actions.max() > 5:
+        raise CheckFailed(f"{what}: actions are 0 (observe) or i + 1 for do(X_i = 5), so 0 to 5; got {actions.tolist()}.")
+    return actions
+
+
+def check_cued_exploration(cued_exploration) -> CheckResult:
+    rng = np.random.default_rng(36)
+    first_seen = {}
+    for trial in range(300):
+        size = 2 + trial % 2
+        cued = np.sort(rng.choice(5, size=size, replace=False))
+        cue = np.zeros(5, dtype=int)
+        cue[cued] = 1
+        actions = _actions(cued_exploration(cue.copy(), rng), "cued_exploration(cue, rng)")
+        tried = actions[actions > 0] - 1
+        if set(tried.tolist()) - set(cued.tolist()):
+            raise CheckFailed("you experimented on a variable the cue did not mark. Hint: the point of a cue is to "
+                              "save experiments; observe (action 0) on the steps left over.")
+        if sorted(tried.tolist()) != cued.tolist():
+            raise CheckFailed("each cued variable should be intervened on exactly once (no repeats, none skipped).")
+        if (actions[:size] == 0).any():
+            raise CheckFailed("do the experiments first and observe afterwards: interventions on the first steps.")
+        first_seen.setdefault(size, []).append(int(actions[0]) - 1 == cued[0])
+    if min(np.mean(v) for v in first_seen.values()) > 0.8:
+        raise CheckFailed("the cued variables always come in the same order. Hint: shuffle them with rng, e.g. "
+                          "rng.permutation(cued_variables).")
+    for seed in (1, 2):
+        a = _actions(cued_exploration(np.array([0, 1, 1, 0, 1]), np.random.default_rng(seed)), "cued_exploration")
+        b = _actions(cued_exploration(np.array([0, 1, 1, 0, 1]), np.random.default_rng(seed)), "cued_exploration")
+        if not np.array_equal(a, b):
+            raise CheckFailed("the same seed gave different actions. Hint: draw only from the `rng` argument.")
+    uncued = _actions(cued_exploration(np.zeros(5, dtype=int), np.random.default_rng(3)), "cued_exploration")
+    if sorted(uncued.tolist()) != [1, 2, 3, 4, 5]:
+        raise CheckFailed("without a cue (all zeros) the expert experiments on all five variables once each.")
+    return CheckResult(True, "only the cued variables, each once, in a random order, then observe.")
+
+
+# --------------------------------------------------------------------------------- 3.6
+def check_observer_goal_choice(observer_goal_choice) -> CheckResult:
+    rng = np.random.default_rng(37)
+    weights, _, target = sample_structures(300, rng, "all")
+    observations = run_exploration(weights, np.zeros((300, 5), dtype=np.int64), rng)
+    from causal_course.episodes import goal_from_logged_evidence
+
+    expected = goal_from_logged_evidence(np.zeros((300, 5), dtype=np.int64), observations, target)
+    for b in range(300):
+        values, t = observations[b], int(target[b])
+        answer = _goal_action(observer_goal_choice(values.copy(), t), "observer_goal_choice(values, target)")
+        if answer // 2 == t:
+            raise CheckFailed("your choice intervenes on the target itself; only other variables are allowed.")
+        if answer == expected[b]:
+            continue
+        covariance = np.cov(values.T)
+        if answer // 2 == expected[b] // 2:
+            raise CheckFailed("right variable, wrong sign. Hint: a negative slope suggests do(X_j = -5).")
+        correlation = np.corrcoef(values.T)[:, t]
+        correlation[t] = 0.0
+        if answer // 2 == int(np.argmax(np.abs(correlation))):
+            raise CheckFailed("you used the correlation; the observer uses the slope, cov(X_j, target) / var(X_j), "
+                              "which is in the units of an effect.")
+        reverse = covariance[:, t] / covariance[t, t]
+        reverse[t] = 0.0
+        if answer // 2 == int(np.argmax(np.abs(reverse))):
+            raise CheckFailed("you divided by the target's variance; the slope of the target on X_j divides by "
+                              "var(X_j), the variable you would intervene on.")
+        raise CheckFailed("not the steepest slope of the target on another variable. Hint: with c = np.cov(values.T), "
+                          "the slopes are c[:, target] / np.diag(c).")
+    return CheckResult(True, "your observer picks the steepest slope, sign included.")
+
+
 EXERCISES = [
     Exercise("3.1", LESSON, "expert_goal_choice", "The expert's goal choice", 3, check_expert_goal_choice),
     Exercise("3.2", LESSON, "correlational_choice", "The correlational strategy", 2, check_correlational_choice),
     Exercise("3.3", LESSON, "normalised_reward", "Normalised reward", 2, check_normalised_reward),
     Exercise("3.4", LESSON, "x0_ancestor_of_x1", "The held-out split", 3, check_x0_ancestor_of_x1),
+    Exercise("3.5", LESSON, "cued_exploration", "The cued expert's experiments", 2, check_cued_exploration),
+    Exercise("3.6", LESSON, "observer_goal_choice", "The observer's honest choice", 3, check_observer_goal_choice),
 ]
