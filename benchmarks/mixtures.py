@@ -1,42 +1,128 @@
-"""Lesson 04's sweep: held-out and critical reward against the interventional share of the passive data.
+"""Lesson 04's sweep: what an imitator learns from mixtures of experimenters' and observers' logs.
 
 Usage (from the course folder, after `make setup`):
 
-    .venv/bin/python benchmarks/mixtures.py            # print the sweep (about 20 minutes on 2 cores)
-    .venv/bin/python benchmarks/mixtures.py --save     # also refresh the cached results lesson 04 loads
+    .venv/bin/python benchmarks/mixtures.py                       # the whole sweep, 5 seeds (about 50 minutes on 2 cores)
+    .venv/bin/python benchmarks/mixtures.py --save                # also refresh the cached results lesson 04 loads
+    # the same in two processes of one thread each (about twice as fast on 2 cores):
+    .venv/bin/python benchmarks/mixtures.py --seed 0 --n-seeds 3 --threads 1 --out build/mix_a.json &
+    .venv/bin/python benchmarks/mixtures.py --seed 3 --n-seeds 2 --threads 1 --out build/mix_b.json
+    .venv/bin/python benchmarks/mixtures.py --merge build/mix_a.json build/mix_b.json --save
 
-Shares 0, 25, 50, 75 and 100 %, expert vs random exploration, 3 seeds, each model trained by
-causal_course.experiments.train_mixture_model. Mean ± standard error over seeds.
+Shares 0, 25, 50, 75 and 100 %; conditions: all-or-nothing logs ("episodes"), logs that mix
+observation and intervention ("steps"), logs tagged with their author ("tagged", asked to act as
+experimenter or observer), a random experimenter ("random"), and the off-record expert; each
+model trained by causal_course.experiments.train_mixture_model. Prints mean [95 % CI] over seeds
+and the paired differences the lesson draws conclusions from.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
+import os
 import sys
+import time
 
-from common import run_cached_experiment
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
-from causal_course.experiments import mixtures  # noqa: E402
+from causal_course.experiments import merge_mixtures, mixtures  # noqa: E402
+from causal_course.pretrained import DATA_DIR  # noqa: E402
+from causal_course.statistics import format_interval, paired_difference  # noqa: E402
 
 RESULTS_NAME = "mixtures_results"
 
 
+def cell(record) -> str:
+    if record is None:
+        return "-"
+    if record["low"] is None:
+        return f"{record['mean']:.3f}"
+    return f"{record['mean']:.3f} [{record['low']:.3f}, {record['high']:.3f}]"
+
+
+def report(result: dict) -> None:
+    print(f"{len(result['seeds'])} seeds {result['seeds']}, {result['n_steps']} steps "
+          f"({result['episodes_per_model']:,} episodes) per model, {result['test_episodes']} test episodes; "
+          "mean [95 % CI] over seeds")
+    base = result["baselines"]
+    print("baselines on the same episodes: " + "; ".join(
+        f"{k} {cell(v)}" for k, v in base.items()))
+    keys = ("heldout_sampled", "critical_sampled", "heldout_greedy", "heldout_forced", "observe_share_sampled")
+    for condition, table in result["conditions"].items():
+        variants = [""] + (["_asked_experimenter", "_asked_observer"] if condition == "tagged" else [])
+        for suffix in variants:
+            print(f"\n{condition}{suffix.replace('_', ' ')}")
+            print(f"{'share':>6} " + "".join(f"{k:>28}" for k in keys))
+            for share, summary in zip(result["shares"], table["summary"]):
+                if summary is None:
+                    print(f"{share:>6.0%}  (no model: nothing to ask for)")
+                    continue
+                print(f"{share:>6.0%} " + "".join(f"{cell(summary.get(k + suffix)):>28}" for k in keys))
+    if "off_record" in result:
+        summary = result["off_record"]["summary"]
+        print("\noff-record expert (observations logged, labels from unlogged experiments): "
+              + "; ".join(f"{k} {cell(summary[k])}" for k in keys))
+    # paired differences the lesson quotes
+    if len(result["seeds"]) > 1:
+        print("\npaired differences (per seed, same test episodes), mean [95 % CI]:")
+        reg = [run["heldout_regression_5_samples"] for run in result["baselines_per_seed"]]
+        observer = result["conditions"]["episodes"]["per_seed"][0]
+        print("  0 % (observers only) minus regression on 5 observations, held-out:",
+              format_interval(paired_difference([r["heldout_sampled"] for r in observer], reg)),
+              "| greedy:", format_interval(paired_difference([r["heldout_greedy"] for r in observer], reg)))
+        if "off_record" in result:
+            off = result["off_record"]["per_seed"]
+            print("  off-record expert minus observer (0 %), held-out:",
+                  format_interval(paired_difference([r["heldout_sampled"] for r in off],
+                                                    [r["heldout_sampled"] for r in observer])))
+        shares = result["shares"]
+        if "tagged" in result["conditions"] and 1.0 in shares:
+            full = result["conditions"]["episodes"]["per_seed"][shares.index(1.0)]
+            for i, share in enumerate(shares):
+                runs = result["conditions"]["tagged"]["per_seed"][i]
+                if runs is None or share in (0.0, 1.0):
+                    continue
+                asked = [r["heldout_sampled_asked_experimenter"] for r in runs]
+                untagged = result["conditions"]["episodes"]["per_seed"][i]
+                print(f"  {share:.0%} tagged, asked as experimenter, minus 100 % experimenters:",
+                      format_interval(paired_difference(asked, [r["heldout_sampled"] for r in full])),
+                      "| minus the untagged model at the same share:",
+                      format_interval(paired_difference(asked, [r["heldout_sampled"] for r in untagged])))
+        if "steps" in result["conditions"]:
+            for i, share in enumerate(shares):
+                if share in (0.0, 1.0):
+                    continue
+                steps = result["conditions"]["steps"]["per_seed"][i]
+                episodes = result["conditions"]["episodes"]["per_seed"][i]
+                print(f"  {share:.0%}: logs that mix both minus all-or-nothing logs, held-out:",
+                      format_interval(paired_difference([r["heldout_sampled"] for r in steps],
+                                                        [r["heldout_sampled"] for r in episodes])))
+
+
 def main() -> int:
-    result = run_cached_experiment(__doc__.splitlines()[0], mixtures, RESULTS_NAME)
-    print(f"{len(result['seeds'])} seeds, {result['n_steps']} steps ({result['episodes_per_model']:,} episodes) per model, "
-          f"{result['test_episodes']} test episodes; mean ± standard error; sweep took {result['sweep_seconds']:.0f} s")
-    for exploration, table in result["by_exploration"].items():
-        print(f"\n{exploration} exploration")
-        print(f"{'share':>6} " + " ".join(f"{k:>22}" for k in ("held-out sampled", "critical sampled", "held-out greedy",
-                                                            "held-out forced", "observe share")))
-        for i, share in enumerate(result["shares"]):
-            cells = [(table["heldout_sampled"][i], table["heldout_sampled_se"][i]),
-                     (table["critical_sampled"][i], table["critical_sampled_se"][i]),
-                     (table["heldout_greedy"][i], table["heldout_greedy_se"][i]),
-                     (table["heldout_forced"][i], table["heldout_forced_se"][i]),
-                     (table["observe_share_sampled"][i], table["observe_share_sampled_se"][i])]
-            print(f"{share:>6.0%} " + " ".join(f"{m:>14.3f} ± {se:.3f}" for m, se in cells))
-    if "saved_to" in result:
-        print(f"saved {result['saved_to']}")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=0, help="the first seed")
+    parser.add_argument("--n-seeds", type=int, default=None, help="number of seeds (default 5)")
+    parser.add_argument("--threads", type=int, default=None, help="torch threads per process")
+    parser.add_argument("--conditions", nargs="+", default=None)
+    parser.add_argument("--out", default=None, help="also write the result to this JSON file")
+    parser.add_argument("--merge", nargs="+", default=None, help="merge sweeps over disjoint seeds instead of running")
+    parser.add_argument("--save", action="store_true", help="refresh the cached results lesson 04 loads")
+    args = parser.parse_args()
+    start = time.perf_counter()
+    if args.merge:
+        result = merge_mixtures([json.loads(open(path).read()) for path in args.merge])
+    else:
+        result = mixtures(seed=args.seed, fast=False, n_seeds=args.n_seeds, conditions=args.conditions,
+                          n_threads=args.threads)
+        result["sweep_seconds"] = round(time.perf_counter() - start, 1)
+    report(result)
+    for path in ([args.out] if args.out else []) + ([str(DATA_DIR / f"{RESULTS_NAME}.json")] if args.save else []):
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        with open(path, "w") as handle:
+            handle.write(json.dumps(result, indent=1) + "\n")
+        print(f"saved {path}")
     return 0
 
 

@@ -1,8 +1,10 @@
-"""Causal data fusion: combining estimates of one causal effect from different data sources.
+"""Pooling estimates of one causal effect from different data sources by their precision.
 
 Introduced in lesson 04. Two unbiased estimates of the same effect (say, a small randomised
 trial and a large observational study adjusted for its confounders) are best combined by
-weighting each by the inverse of its variance.
+weighting each by the inverse of its variance. This is pooling, a statistical step; what the
+causal literature calls data fusion (Bareinboim and Pearl 2016) asks when combining sources
+identifies an effect that neither identifies alone.
 """
 
 from __future__ import annotations

@@ -1,18 +1,29 @@
-"""Data mixtures for lesson 04: how much of the passive data is interventional?
+"""Data mixtures for lesson 04: what does an imitator learn from logs of experimenters and observers?
 
-Introduced in lesson 04 (*Data mixtures*). A passive training set mixes three kinds of logged
-episode, all on the lesson-03 training structures and all ending with the expert's goal choice
-as the label:
+Introduced in lesson 04 (*Data mixtures*). Every logged episode is on the lesson-03 training
+structures and is written by one **logger**, whose goal choice (the label) comes from *its own
+log* (:func:`~causal_course.episodes.goal_from_logged_evidence`), so the log holds everything
+behind the label:
 
-* **expert interventional**: the expert's log (every variable intervened on once);
-* **observational**: the same kind of structure, but the log holds only natural samples
-  (5 observe steps). The goal label is still what the expert chose (it experimented off the
-  record), so the data say *what* to choose but not *why*;
-* **random experimenter**: a non-expert who picks each exploration action uniformly at random
-  (observe or any ``do``, repeats allowed); the goal label is again the expert's choice.
+* **experimenter**: intervenes on every variable once (the lesson-03 expert);
+* **observer**: watches five natural samples, then picks by the regression strategy (slope of the
+  target on each variable, from those five samples);
+* **random experimenter** (``experimenter="random"``): each step observe or any ``do``,
+  uniformly at random, repeats allowed; picks from whatever its log shows.
 
-``interventional_share`` is the probability that an episode is interventional (from the expert
-or from the random experimenter, by ``exploration``); the rest are observational.
+A mixture has an ``interventional_share`` and a way of mixing:
+
+* ``mixing="episodes"``: each log is the experimenter's with probability ``share``, else the
+  observer's (all or nothing per log);
+* ``mixing="steps"``: every log mixes both: at each step the logger intervenes (on the next
+  variable of a random order) with probability ``share``, else observes.
+
+With ``tagged=True`` each log also carries a **source tag** saying who wrote it (experimenter or
+observer), so a model can later be *asked* to act as one of them.
+
+The **off-record expert** (:func:`off_record_episodes`) is a separate, named condition and the
+counterexample of lesson 03's "why it works": it logs only observations, but its goal label
+comes from experiments it did *not* log, so the label depends on what the log does not hold.
 """
 
 from __future__ import annotations
@@ -22,17 +33,21 @@ import numpy as np
 from causal_course.episodes import (
     N_EXPLORATION_ACTIONS,
     N_EXPLORATION_STEPS,
+    N_VARIABLES,
     EpisodeBatch,
     estimated_effects,
     expert_exploration,
     goal_from_estimates,
+    goal_from_logged_evidence,
     run_exploration,
-    sample_structures,
+    sample_worlds,
 )
 from causal_course.validation import check_finite_number, check_n_samples, check_rng
 
 EXPLORATIONS = ("expert", "random")
+MIXINGS = ("episodes", "steps")
 SHARES = (0.0, 0.25, 0.5, 0.75, 1.0)
+EXPERIMENTER, OBSERVER = 1, 2  # source codes, as in causal_course.models.SOURCES
 
 
 def check_share(share) -> float:
@@ -41,6 +56,12 @@ def check_share(share) -> float:
     if not 0.0 <= share <= 1.0:
         raise ValueError(f"interventional_share must be between 0 and 1 (a fraction, not a percentage), got {share}.")
     return share
+
+
+def _check_choice(value, allowed, what: str):
+    if value not in allowed:
+        raise ValueError(f"{what} must be one of {allowed}, got {value!r}.")
+    return value
 
 
 def expert_goal_labels(weights, effects, target, rng) -> np.ndarray:
@@ -62,32 +83,83 @@ def mixture_kinds(n_episodes: int, interventional_share: float, rng: np.random.G
     return check_rng(rng).random(n_episodes) < share
 
 
+def step_mixed_exploration(n_episodes: int, interventional_share: float, rng: np.random.Generator) -> np.ndarray:
+    """Logs that mix both within one episode: each step intervenes with probability ``share`` (lesson 04).
+
+    The interventions go to the variables in a random order (no repeats), so a log with ``k``
+    interventions has tried ``k`` different variables and observed on the other steps.
+    """
+    share = check_share(interventional_share)
+    order = expert_exploration(n_episodes, rng)  # a random order of the 5 variables (codes 1..5)
+    intervene = rng.random((n_episodes, N_EXPLORATION_STEPS)) < share
+    rank = np.cumsum(intervene, axis=1) - 1  # which variable of the order this intervention takes
+    rows = np.arange(n_episodes)[:, None]
+    return np.where(intervene, order[rows, np.clip(rank, 0, N_VARIABLES - 1)], 0)
+
+
 def mixture_episodes(n_episodes: int, rng: np.random.Generator, interventional_share: float,
-                     exploration: str = "expert", split: str = "train") -> EpisodeBatch:
-    """A batch of logged episodes with the given share of interventional ones (lesson 04)."""
-    if exploration not in EXPLORATIONS:
-        raise ValueError(f"exploration must be one of {EXPLORATIONS}, got {exploration!r}.")
+                     experimenter: str = "expert", mixing: str = "episodes", tagged: bool = False,
+                     split: str = "train", env: str = "standard") -> EpisodeBatch:
+    """A batch of logged episodes from a mixture of experimenters and observers (lesson 04).
+
+    ``experimenter``: ``"expert"`` (every variable once) or ``"random"``; ``mixing``: ``"episodes"``
+    or ``"steps"`` (see the module docstring); ``tagged``: each log carries its source tag
+    (``mixing="episodes"`` only: a step-mixed log has no single author). Every label is the
+    logger's own choice from its own log.
+    """
+    _check_choice(experimenter, EXPLORATIONS, "experimenter")
+    _check_choice(mixing, MIXINGS, "mixing")
+    share = check_share(interventional_share)
+    if tagged and mixing != "episodes":
+        raise ValueError("source tags need mixing='episodes': a step-mixed log is written by neither an "
+                         "experimenter nor an observer alone.")
     rng = check_rng(rng)
-    weights, effects, target = sample_structures(n_episodes, rng, split)
-    interventional = mixture_kinds(len(target), interventional_share, rng)
-    if exploration == "expert":
-        logged = expert_exploration(len(target), rng)
+    worlds, target = sample_worlds(n_episodes, rng, split, env)
+    n = len(target)
+    if mixing == "steps":
+        actions = step_mixed_exploration(n, share, rng)
+        source = None
     else:
-        logged = random_exploration(len(target), rng)
-    actions = np.where(interventional[:, None], logged, 0)
-    values = run_exploration(weights, actions, rng, effects)
-    goal = expert_goal_labels(weights, effects, target, rng)
-    return EpisodeBatch(weights, effects, target, actions, values, goal)
+        interventional = mixture_kinds(n, share, rng)
+        logged = expert_exploration(n, rng) if experimenter == "expert" else random_exploration(n, rng)
+        actions = np.where(interventional[:, None], logged, 0)
+        source = np.where(interventional, EXPERIMENTER, OBSERVER) if tagged else None
+    values = run_exploration(worlds, actions, rng)
+    goal = goal_from_logged_evidence(actions, values, target, rng)
+    return EpisodeBatch(worlds.weights, worlds.effects, target, actions, values, goal, worlds, source)
 
 
-def mixture_sampler(interventional_share: float, exploration: str = "expert"):
+def off_record_episodes(n_episodes: int, rng: np.random.Generator, split: str = "train",
+                        env: str = "standard") -> EpisodeBatch:
+    """The off-record expert's logs: five observations, labelled by experiments it did not log (lesson 04)."""
+    rng = check_rng(rng)
+    worlds, target = sample_worlds(n_episodes, rng, split, env)
+    actions = np.zeros((len(target), N_EXPLORATION_STEPS), dtype=np.int64)
+    values = run_exploration(worlds, actions, rng)
+    goal = expert_goal_labels(worlds, worlds.effects, target, rng)
+    return EpisodeBatch(worlds.weights, worlds.effects, target, actions, values, goal, worlds)
+
+
+def mixture_sampler(interventional_share: float, experimenter: str = "expert", mixing: str = "episodes",
+                    tagged: bool = False, env: str = "standard"):
     """A ``make_batch(batch_size, rng)`` for :func:`causal_course.training.train_behaviour_cloning` (lesson 04)."""
     share = check_share(interventional_share)
-    if exploration not in EXPLORATIONS:
-        raise ValueError(f"exploration must be one of {EXPLORATIONS}, got {exploration!r}.")
+    _check_choice(experimenter, EXPLORATIONS, "experimenter")
+    _check_choice(mixing, MIXINGS, "mixing")
+    if tagged and mixing != "episodes":
+        raise ValueError("source tags need mixing='episodes'.")
 
     def make_batch(batch_size: int, rng: np.random.Generator) -> EpisodeBatch:
-        return mixture_episodes(batch_size, rng, share, exploration)
+        return mixture_episodes(batch_size, rng, share, experimenter, mixing, tagged, env=env)
+
+    return make_batch
+
+
+def off_record_sampler(env: str = "standard"):
+    """A ``make_batch(batch_size, rng)`` of the off-record expert's logs (lesson 04)."""
+
+    def make_batch(batch_size: int, rng: np.random.Generator) -> EpisodeBatch:
+        return off_record_episodes(batch_size, rng, env=env)
 
     return make_batch
 

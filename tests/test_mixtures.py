@@ -1,4 +1,4 @@
-"""Lesson 04: data mixtures, the sweep's experiment and cache, the mixture widget, data fusion."""
+"""Lesson 04: data mixtures, the sweep's experiment and cache, the mixture widget, pooling."""
 
 import json
 
@@ -16,6 +16,7 @@ from causal_course.mixtures import (  # noqa: E402
     mixture_episodes,
     mixture_kinds,
     mixture_sampler,
+    off_record_episodes,
     random_exploration,
 )
 from causal_course.pretrained import load_results  # noqa: E402
@@ -33,12 +34,60 @@ def test_mixture_share_and_kinds(share):
     assert not is_heldout(batch.weights).any()  # the training split, whatever the mixture
 
 
-def test_goal_labels_are_the_experts_in_every_kind_of_episode():
-    for share, exploration in ((0.0, "expert"), (1.0, "random")):
-        batch = mixture_episodes(3000, np.random.default_rng(1), share, exploration)
-        from causal_course.episodes import normalised_reward
+def test_every_label_comes_from_the_loggers_own_log():
+    """The log holds everything behind its label: an observer's label is the regression strategy on its
+    own five samples, an experimenter's the expert's choice; only the off-record expert differs."""
+    from causal_course.baselines import _association_choice, _sample_covariance, _slope_of_target
+    from causal_course.episodes import goal_from_logged_evidence, normalised_reward
 
-        assert normalised_reward(batch.reward, batch.optimal_reward) > 0.99
+    batch = mixture_episodes(3000, np.random.default_rng(1), 0.0, "expert")
+    regression = _association_choice(_slope_of_target(_sample_covariance(batch.values), batch.target), batch.target)
+    assert np.array_equal(batch.goal_action, regression)
+    assert 0.55 < normalised_reward(batch.reward, batch.optimal_reward) < 0.8  # what 5 observations allow
+    batch = mixture_episodes(3000, np.random.default_rng(1), 1.0, "expert")
+    assert normalised_reward(batch.reward, batch.optimal_reward) > 0.99
+    for mixing in ("episodes", "steps"):
+        batch = mixture_episodes(2000, np.random.default_rng(2), 0.5, "expert", mixing)
+        assert np.array_equal(batch.goal_action, goal_from_logged_evidence(batch.actions, batch.values, batch.target,
+                                                                           np.random.default_rng(0)))
+    off = off_record_episodes(3000, np.random.default_rng(3))
+    assert (off.actions == 0).all()  # it logged only observations ...
+    assert normalised_reward(off.reward, off.optimal_reward) > 0.99  # ... but chose from unlogged experiments
+
+
+def test_logs_that_mix_both_within_each_episode():
+    batch = mixture_episodes(5000, np.random.default_rng(4), 0.5, "expert", "steps")
+    intervened = batch.actions > 0
+    assert abs(intervened.mean() - 0.5) < 0.02  # the share is per step
+    per_log = intervened.sum(axis=1)
+    assert ((per_log > 0) & (per_log < 5)).mean() > 0.9  # almost every log mixes both
+    for row in batch.actions:  # interventions never repeat a variable
+        tried = row[row > 0]
+        assert len(set(tried.tolist())) == len(tried)
+    assert batch.source is None
+    assert (mixture_episodes(500, np.random.default_rng(5), 0.0, mixing="steps").actions == 0).all()
+    assert (np.sort(mixture_episodes(500, np.random.default_rng(5), 1.0, mixing="steps").actions, axis=1)
+            == np.arange(1, 6)).all()
+
+
+def test_source_tags_say_who_wrote_each_log():
+    from causal_course.models import SOURCES, encode_episodes
+
+    batch = mixture_episodes(3000, np.random.default_rng(6), 0.25, tagged=True)
+    experimenter = (batch.actions > 0).any(axis=1)
+    assert np.array_equal(batch.source, np.where(experimenter, SOURCES.index("experimenter"), SOURCES.index("observer")))
+    tokens = encode_episodes(batch.actions, batch.values, batch.target, batch.source).numpy()
+    untagged = encode_episodes(batch.actions, batch.values, batch.target).numpy()
+    # the tag sits in the start token only, and differs between the two kinds of log
+    assert np.array_equal(tokens[:, 1:], untagged[:, 1:])
+    start = tokens[:, 0] - untagged[:, 0]
+    assert (start[experimenter] != start[~experimenter][0]).any(axis=1).all()
+    asked = encode_episodes(batch.actions[:4], batch.values[:4], batch.target[:4], "experimenter").numpy()
+    assert np.array_equal(asked[:, 0], tokens[np.nonzero(experimenter)[0][0], 0][None].repeat(4, axis=0))
+    with pytest.raises(ValueError, match="source must be one of"):
+        encode_episodes(batch.actions[:2], batch.values[:2], batch.target[:2], "scientist")
+    with pytest.raises(ValueError, match="source tags need mixing='episodes'"):
+        mixture_episodes(10, np.random.default_rng(0), 0.5, mixing="steps", tagged=True)
 
 
 def test_random_experimenter_repeats_and_observes():
@@ -46,13 +95,19 @@ def test_random_experimenter_repeats_and_observes():
     assert set(np.unique(actions)) == set(range(6))
     batch = mixture_episodes(2000, np.random.default_rng(3), 1.0, "random")
     assert 0.95 < interventional_share_of(batch.actions) <= 1.0  # 5 random steps: almost always some intervention
+    from causal_course.episodes import normalised_reward
+
+    # it picks from its own haphazard evidence: better than observing, worse than the expert
+    assert 0.6 < normalised_reward(batch.reward, batch.optimal_reward) < 0.9
 
 
 def test_mixture_validation():
     with pytest.raises(ValueError, match="between 0 and 1"):
         mixture_kinds(10, 75, np.random.default_rng(0))
-    with pytest.raises(ValueError, match="exploration must be one of"):
+    with pytest.raises(ValueError, match="experimenter must be one of"):
         mixture_sampler(0.5, "lazy")
+    with pytest.raises(ValueError, match="mixing must be one of"):
+        mixture_sampler(0.5, mixing="tokens")
     with pytest.raises(ValueError, match="non-empty"):
         interventional_share_of(np.zeros((0, 5)))
     sampler = mixture_sampler(0.5)
@@ -73,44 +128,67 @@ def cached():
     return load_results("mixtures_results")
 
 
-def test_cached_sweep_is_complete_and_rises_with_the_share(cached):
-    assert cached["shares"] == [0.0, 0.25, 0.5, 0.75, 1.0] and len(cached["seeds"]) == 3
-    for exploration in ("expert", "random"):
-        table = cached["by_exploration"][exploration]
-        for key in ("heldout_sampled", "critical_sampled", "heldout_forced", "observe_share_sampled"):
-            assert len(table[key]) == len(table[f"{key}_se"]) == 5
-    heldout = np.array(cached["heldout"])
-    assert heldout[-1] > heldout[0] + 0.2  # all-interventional data teach far more than none
-    assert cached["heldout"] == cached["by_exploration"]["expert"]["heldout_sampled"]
+def test_cached_sweep_is_complete(cached):
+    assert cached["shares"] == [0.0, 0.25, 0.5, 0.75, 1.0] and len(cached["seeds"]) >= 5
+    assert set(cached["conditions"]) == {"episodes", "steps", "tagged", "random"} and "off_record" in cached
+    for condition, table in cached["conditions"].items():
+        assert len(table["summary"]) == len(table["per_seed"]) == 5
+        for summary, runs in zip(table["summary"], table["per_seed"]):
+            if summary is None:
+                assert condition == "tagged" and runs is None
+                continue
+            assert len(runs) == len(cached["seeds"])
+            record = summary["heldout_sampled"]
+            assert record["low"] <= record["mean"] <= record["high"]
+            assert record["mean"] == pytest.approx(np.mean([run["heldout_sampled"] for run in runs]), abs=1e-3)
+    assert cached["heldout"]["asked_experimenter"][1] is not None
 
 
 def test_mixture_render_changes_with_the_controls(cached):
-    a = render_mixture(cached, 25, "expert")
-    b = render_mixture(cached, 75, "expert")
-    c = render_mixture(cached, 75, "random")
-    titles = {fig.axes[0].get_title() for fig in (a, b, c)}
-    assert len(titles) == 3
-    live = render_mixture(cached, 75, "expert", live_points=[(0.75, "expert", 0.5, 0.3)])
+    a = render_mixture(cached, 25, "all-or-nothing logs")
+    b = render_mixture(cached, 75, "all-or-nothing logs")
+    c = render_mixture(cached, 75, "logs that mix both")
+    d = render_mixture(cached, 25, "logs tagged with their author", "experimenter")
+    titles = {fig.axes[0].get_title() for fig in (a, b, c, d)}
+    assert len(titles) == 4
+    live = render_mixture(cached, 75, "all-or-nothing logs", live_points=[(0.75, "all-or-nothing logs", "untagged", 0.5, 0.3)])
     assert any("retrained live" in t.get_text() for t in live.axes[0].get_legend().get_texts())
     with pytest.raises(ValueError, match="was not swept"):
         mixture_summary(cached, 0.6)
+    with pytest.raises(ValueError, match="only models trained on tagged logs"):
+        mixture_summary(cached, 0.5, "episodes", "experimenter")
+    # nothing to ask for at 0 %: the figure says so instead of failing
+    empty = render_mixture(cached, 0, "logs tagged with their author", "experimenter")
+    assert "no model" in empty.axes[0].get_title()
 
 
-def test_mixture_widget_slider_and_live_retraining(cached):
+def test_mixture_widget_controls_and_live_retraining(cached):
     box = mixture_widget(cached, retrain_steps=3)
     first = box.figure.value
     box.controls["share_percent"].value = 100
     assert box.figure.value != first
+    box.controls["logs"].value = "logs tagged with their author"
+    box.controls["share_percent"].value = 25
+    before = box.figure.value
+    box.controls["asked"].value = "experimenter"
+    assert box.figure.value != before
     before = box.figure.value
     box.retrain(None)  # a tiny live training adds a point and redraws
-    assert len(box.live_points) == 1 and box.live_points[0][:2] == (1.0, "expert")
+    assert len(box.live_points) == 1 and box.live_points[0][:3] == (0.25, "logs tagged with their author", "experimenter")
     assert box.figure.value != before
 
 
 def test_experiment_mixtures_fast_contract():
-    from causal_course.experiments import mixtures
+    from causal_course.experiments import merge_mixtures, mixtures
 
-    result = mixtures(seed=0, fast=True, shares=[0.0, 1.0], n_seeds=2, n_steps=3, n_test=30)
-    assert set(["shares", "heldout", "heldout_se", "critical", "critical_se"]) <= set(result)
-    assert len(result["heldout"]) == len(result["heldout_se"]) == 2
-    json.dumps(result)
+    result = mixtures(seed=0, fast=True, shares=[0.0, 0.5, 1.0], n_seeds=2, n_steps=3, n_test=30)
+    assert set(result["heldout"]) == {"episodes", "steps", "tagged", "random", "asked_experimenter"}
+    assert len(result["heldout"]["episodes"]) == 3 and result["heldout"]["asked_experimenter"][0] is None
+    assert result["heldout"]["steps"][0] == result["heldout"]["episodes"][0]  # the same loggers at 0 %
+    assert {"heldout_regression_5_samples", "critical_causal_inference"} <= set(result["baselines"])
+    json.loads(json.dumps(result, allow_nan=False))
+    other = mixtures(seed=2, fast=True, shares=[0.0, 0.5, 1.0], n_seeds=1, n_steps=3, n_test=30)
+    merged = merge_mixtures([result, other])
+    assert merged["seeds"] == [0, 1, 2] and len(merged["conditions"]["tagged"]["per_seed"][1]) == 3
+    with pytest.raises(ValueError, match="unknown condition"):
+        mixtures(fast=True, conditions=["everything"], n_steps=1)

@@ -80,5 +80,5 @@ def check_inverse_variance_fusion(inverse_variance_fusion) -> CheckResult:
 EXERCISES = [
     Exercise("4.1", LESSON, "mixture_kinds", "Which episodes are interventional", 3, check_mixture_kinds),
     Exercise("4.2", LESSON, "interventional_share", "How interventional is a log", 3, check_interventional_share),
-    Exercise("4.3", LESSON, "inverse_variance_fusion", "Causal data fusion", 4, check_inverse_variance_fusion),
+    Exercise("4.3", LESSON, "inverse_variance_fusion", "Pooling estimates by precision", 4, check_inverse_variance_fusion),
 ]
