@@ -15,57 +15,47 @@ import subprocess
 import sys
 import time
 
-def _structure(seed: int, fast: bool) -> dict:
-    from causal_course.experiments import structure
+class Experiment:
+    """One ``causal-course experiment NAME``: the function that runs it and the options it takes.
 
-    return structure(seed=seed, fast=fast)
+    ``options`` lists the optional flags the experiment understands (``env``, ``seeds``); a flag it
+    does not understand is refused with a message, never silently ignored. ``per_seed`` marks an
+    experiment that runs one seed per call, so ``--seeds N`` runs it N times and summarises.
+    """
 
+    def __init__(self, function: str, options=(), per_seed: bool = False, seeds_parameter: str | None = None):
+        self.function, self.options, self.per_seed, self.seeds_parameter = function, tuple(options), per_seed, seeds_parameter
 
-def _dagger(seed: int, fast: bool) -> dict:
-    from causal_course.experiments import dagger
+    def run(self, seed: int, fast: bool, n_seeds: int | None = None, env: str | None = None,
+            shares: list | None = None) -> dict:
+        from causal_course import experiments
 
-    return dagger(seed=seed, fast=fast)
+        function = getattr(experiments, self.function)
+        kwargs = {"seed": seed, "fast": fast}
+        if env is not None:
+            kwargs["env"] = env
+        if shares is not None:
+            kwargs["shares"] = shares
+        if n_seeds is not None and self.seeds_parameter:
+            kwargs[self.seeds_parameter] = n_seeds
+        if n_seeds is None or not self.per_seed:
+            return function(**kwargs)
+        from causal_course.statistics import summarise_seeds
 
-
-def _return_conditioning(seed: int, fast: bool) -> dict:
-    from causal_course.experiments import return_conditioning
-
-    return return_conditioning(seed=seed, fast=fast)
-
-
-def _passive(seed: int, fast: bool) -> dict:
-    from causal_course.experiments import passive
-
-    return passive(seed=seed, fast=fast, progress=False)
-
-
-def _mixtures(seed: int, fast: bool) -> dict:
-    from causal_course.experiments import mixtures
-
-    return mixtures(seed=seed, fast=fast)
-
-
-def _explanations(seed: int, fast: bool) -> dict:
-    from causal_course.experiments import explanations
-
-    return explanations(seed=seed, fast=fast)
+        runs = [function(**{**kwargs, "seed": seed + k}) for k in range(n_seeds)]
+        return summarise_seeds(runs)
 
 
-def _confounding(seed: int, fast: bool) -> dict:
-    from causal_course.experiments import confounding
-
-    return confounding(seed=seed, fast=fast)
-
-
-# name -> callable(seed, fast) -> dict; one per lesson experiment (lessons 02 to 07)
+# name -> Experiment; one per lesson experiment (lessons 02 to 07)
 EXPERIMENTS = {
-    "structure": _structure,
-    "passive": _passive,
-    "mixtures": _mixtures,
-    "explanations": _explanations,
-    "confounding": _confounding,
-    "dagger": _dagger,
-    "return-conditioning": _return_conditioning,
+    "structure": Experiment("structure", ("seeds",), seeds_parameter="n_seeds"),
+    "passive": Experiment("passive", ("env", "seeds"), per_seed=True),
+    "cues": Experiment("cues", ("env", "seeds"), per_seed=True),
+    "mixtures": Experiment("mixtures", ("env", "seeds", "shares"), seeds_parameter="n_seeds"),
+    "explanations": Experiment("explanations", ("seeds",), seeds_parameter="n_seeds"),
+    "confounding": Experiment("confounding", ("seeds",), seeds_parameter="n_seeds"),
+    "dagger": Experiment("dagger", ("seeds",), seeds_parameter="n_seeds"),
+    "return-conditioning": Experiment("return_conditioning", ("seeds",), seeds_parameter="n_seeds"),
 }
 
 
@@ -187,7 +177,34 @@ def _command_experiment(args, extra) -> int:
     if args.seed < 0:
         print("error: --seed must be a non-negative integer.", file=sys.stderr)
         return 2
-    result = EXPERIMENTS[args.name](seed=args.seed, fast=args.fast)
+    experiment = EXPERIMENTS[args.name]
+    for option, given in (("env", args.env is not None), ("seeds", args.seeds is not None),
+                          ("shares", args.shares is not None)):
+        if given and option not in experiment.options:
+            takes = ", ".join(f"--{o}" for o in experiment.options) or "neither"
+            print(f"error: experiment {args.name} does not take --{option} (it takes {takes}).", file=sys.stderr)
+            return 2
+    if args.seeds is not None and args.seeds < 1:
+        print(f"error: --seeds must be a positive number of seeds, got {args.seeds}; for example --seeds 5.",
+              file=sys.stderr)
+        return 2
+    if args.env is not None:
+        from causal_course.episodes import ENVIRONMENTS
+
+        if args.env not in ENVIRONMENTS:
+            print(f"error: unknown --env {args.env!r}; choose one of {', '.join(ENVIRONMENTS)}.", file=sys.stderr)
+            return 2
+    shares = None
+    if args.shares is not None:
+        try:
+            shares = [float(part) for part in args.shares.split(",") if part.strip()]
+        except ValueError:
+            shares = []
+        if not shares or any(not 0.0 <= s <= 1.0 for s in shares):
+            print(f"error: --shares takes fractions between 0 and 1 separated by commas, e.g. --shares 0,0.25,1; "
+                  f"got {args.shares!r}.", file=sys.stderr)
+            return 2
+    result = experiment.run(seed=args.seed, fast=args.fast, n_seeds=args.seeds, env=args.env, shares=shares)
     if args.json:
         print(json.dumps(result))
     else:
@@ -208,12 +225,19 @@ def format_experiment(result: dict) -> str:
 
     def table(mapping: dict, indent: int) -> None:
         for name, value in mapping.items():
-            if isinstance(value, dict):
+            if isinstance(value, dict) and {"mean", "low", "high"} <= set(value):
+                interval = "" if value["low"] is None else f" [{value['low']:.3f}, {value['high']:.3f}]"
+                per_seed = " ".join(f"{v:.3f}" for v in value.get("values", []))
+                lines.append(" " * indent + f"{name:<22} {value['mean']:.3f}{interval}   seeds: {per_seed}")
+            elif isinstance(value, dict):
                 lines.append(" " * indent + f"{name}:")
                 table(value, indent + 2)
             else:
                 lines.append(" " * indent + f"{name:<22} {value_text(value)}")
 
+    if "summary" in result and "per_seed" in result:  # --seeds N: the summary, with each seed's value
+        lines.append(f"  seeds                  {result['seeds']}   (mean [95 % interval])")
+        result = result["summary"]
     table({k: v for k, v in result.items() if k != "experiment" and not isinstance(v, dict)}, 2)
     table({k: v for k, v in result.items() if isinstance(v, dict)}, 2)
     return "\n".join(lines)
@@ -250,7 +274,13 @@ def build_parser() -> argparse.ArgumentParser:
     grade.set_defaults(handler=_command_grade)
     experiment = sub.add_parser("experiment", help="run one of the course's experiments and print its figures")
     experiment.add_argument("name")
-    experiment.add_argument("--seed", type=int, default=0)
+    experiment.add_argument("--seed", type=int, default=0, help="the first seed")
+    experiment.add_argument("--seeds", type=int, default=None,
+                            help="run seeds SEED .. SEED+N-1 and report per-seed values, means and 95%% intervals")
+    experiment.add_argument("--env", default=None,
+                            help="environment variant where one applies: standard, unequal-noise, confounded")
+    experiment.add_argument("--shares", default=None,
+                            help="mixtures: interventional shares to sweep, fractions separated by commas (0,0.25,1)")
     experiment.add_argument("--fast", action="store_true")
     experiment.add_argument("--json", action="store_true")
     experiment.set_defaults(handler=_command_experiment)

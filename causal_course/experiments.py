@@ -11,9 +11,9 @@ from causal_course import baselines
 from causal_course.config import fast_mode
 from causal_course.episodes import expert_episodes
 
-# Training budgets (steps of 256 episodes). On 2 CPU cores one step takes about 35 ms, so the
+# Training budgets (steps of 256 episodes). On 2 idle CPU cores one step takes about 25 ms, so the
 # full budget is about 55 s of training; fast mode (CI) is a few seconds.
-PASSIVE_STEPS = 1600
+PASSIVE_STEPS = 2200
 PASSIVE_STEPS_FAST = 120
 TEST_EPISODES = 2000
 TEST_EPISODES_FAST = 300
@@ -22,9 +22,9 @@ BASELINE_NAMES = ("optimal", "causal_inference", "correlational", "regression_5_
                   "regression_unlimited", "memorising", "random")
 
 
-def baseline_agents(rng: np.random.Generator) -> dict:
-    """Every baseline of lesson 03 as ``name -> agent`` (the memorising one learns from expert logs)."""
-    training = expert_episodes(20_000, rng, "train")
+def baseline_agents(rng: np.random.Generator, env: str = "standard") -> dict:
+    """Every baseline of lesson 03 as ``name -> agent`` (the memorising one learns from expert logs in ``env``)."""
+    training = expert_episodes(20_000, rng, "train", env)
     return {
         "optimal": baselines.optimal_agent,
         "causal_inference": baselines.causal_inference_agent,
@@ -37,10 +37,14 @@ def baseline_agents(rng: np.random.Generator) -> dict:
 
 
 def evaluate_everything(model, test_sets: dict, seed: int, agents: dict | None = None) -> dict:
-    """Normalised reward of the model (sampled and greedy) and every baseline on every test set (lesson 03)."""
+    """Normalised reward of the model (sampled and greedy) and every baseline on every test set (lesson 03).
+
+    The baselines' memorising agent learns from the test sets' own environment variant.
+    """
     from causal_course.evaluation import evaluate_agent, exploration_summary, model_agent, rollout
 
-    agents = agents if agents is not None else baseline_agents(np.random.default_rng(seed + 1_000))
+    env = next(iter(test_sets.values())).worlds.env
+    agents = agents if agents is not None else baseline_agents(np.random.default_rng(seed + 1_000), env)
     results = {}
     for name, test_set in test_sets.items():
         group = {}
@@ -54,35 +58,58 @@ def evaluate_everything(model, test_sets: dict, seed: int, agents: dict | None =
         results[name] = group
     if model is not None:
         heldout = test_sets["heldout"]
-        actions, _, _ = rollout(model, heldout.weights, heldout.target, np.random.default_rng(seed + 4_000),
+        actions, _, _ = rollout(model, heldout.worlds, heldout.target, np.random.default_rng(seed + 4_000),
                                 sample=True, seed=seed)
         results["model_exploration"] = exploration_summary(actions)
+        results["critical_choices"] = critical_choices(model, test_sets["critical"], seed)
     return results
 
 
+def critical_choices(model, critical, seed: int) -> dict:
+    """How often the model picks X0 on critical episodes, where X0 is the only right answer (lesson 03).
+
+    ``x0_share``: acting on its own (sampled); ``x0_share_given_expert``: given the expert's
+    experiments instead of its own. A model that learned the training prior "X0 never affects X1"
+    avoids X0 in both; one that explores badly but has the strategy picks X0 when given the
+    expert's experiments.
+    """
+    from causal_course.evaluation import forced_goal_choice, rollout
+
+    _, _, goal = rollout(model, critical.worlds, critical.target, np.random.default_rng(seed + 2_000), sample=True,
+                         seed=seed)
+    forced = forced_goal_choice(model, critical.worlds, critical.target, np.random.default_rng(seed + 2_000), seed=seed)
+    return {"x0_share": round(float(np.mean(goal // 2 == 0)), 4),
+            "x0_share_given_expert": round(float(np.mean(forced // 2 == 0)), 4)}
+
+
 def passive(seed: int = 0, fast: bool = False, n_steps: int | None = None, architecture: str = "transformer",
-            n_test: int | None = None, progress: bool = False, n_threads: int | None = None) -> dict:
+            n_test: int | None = None, progress: bool = False, n_threads: int | None = None,
+            env: str = "standard") -> dict:
     """Lesson 03: train by behaviour cloning on expert logs, then test interactively (``experiment passive``).
 
-    Returns ``{"seed", "train_seconds", "episodes_seen", "heldout", "in_distribution", "critical", ...}``
+    Returns ``{"seed", "env", "train_seconds", "episodes_seen", "heldout", "in_distribution", "critical", ...}``
     where each group maps ``model``, ``optimal``, ``causal_inference``, ``correlational``, ``random``
-    (and the extra baselines) to a normalised reward (random = 0, optimal = 1).
+    (and the extra baselines) to a normalised reward (random = 0, optimal = 1). ``env`` names the
+    environment variant the expert's logs and the tests come from.
     """
+    from causal_course.episodes import check_env
     from causal_course.evaluation import make_test_sets
     from causal_course.models import build_model, count_parameters
-    from causal_course.training import train_behaviour_cloning
+    from causal_course.training import expert_sampler, train_behaviour_cloning
 
+    check_env(env)
     fast = fast or fast_mode()
     n_steps = n_steps if n_steps is not None else (PASSIVE_STEPS_FAST if fast else PASSIVE_STEPS)
     n_test = n_test if n_test is not None else (TEST_EPISODES_FAST if fast else TEST_EPISODES)
-    test_sets = make_test_sets(n_test, np.random.default_rng(seed + 5_000))
+    test_sets = make_test_sets(n_test, np.random.default_rng(seed + 5_000), env)
     model = build_model(architecture, seed=seed)
     history = train_behaviour_cloning(model, n_steps, np.random.default_rng(seed), progress=progress,
-                                      n_threads=n_threads)
+                                      n_threads=n_threads, make_batch=expert_sampler(env))
     results = evaluate_everything(model, test_sets, seed)
     return {
         "experiment": "passive",
         "seed": seed,
+        "env": env,
         "architecture": architecture,
         "n_parameters": count_parameters(model),
         "n_steps": n_steps,
@@ -93,28 +120,153 @@ def passive(seed: int = 0, fast: bool = False, n_steps: int | None = None, archi
     }
 
 
-# Lesson 04's sweep: each configuration trains for MIXTURE_STEPS steps (about 30 s on 2 cores).
-MIXTURE_STEPS = 800
-MIXTURE_STEPS_FAST = 40
-MIXTURE_TEST_EPISODES = 1000
-MIXTURE_TEST_EPISODES_FAST = 150
+def baselines_by_env(seed: int = 0, fast: bool = False, envs=None, n_test: int | None = None) -> dict:
+    """Lesson 03: every baseline on every environment variant, one seed (``benchmarks/variants.py``).
+
+    Returns ``{"seed", "test_episodes", "envs": {env: {group: {baseline: normalised reward}}}}``;
+    no model is trained, so this takes seconds.
+    """
+    from causal_course.episodes import ENVIRONMENTS, check_env
+    from causal_course.evaluation import make_test_sets
+
+    fast = fast or fast_mode()
+    envs = [check_env(env) for env in (envs or ENVIRONMENTS)]
+    n_test = n_test if n_test is not None else (TEST_EPISODES_FAST if fast else TEST_EPISODES)
+    result = {"experiment": "variants", "seed": seed, "test_episodes": n_test, "envs": {}}
+    for env in envs:
+        test_sets = make_test_sets(n_test, np.random.default_rng(seed + 5_000), env)
+        scores = evaluate_everything(None, test_sets, seed)
+        result["envs"][env] = {group: {k: round(v, 4) for k, v in values.items()} for group, values in scores.items()}
+    return result
 
 
-def train_mixture_model(share: float, exploration: str, seed: int, n_steps: int, progress: bool = False,
-                        n_threads: int | None = None):
-    """Lesson 04: the lesson-03 transformer trained on a data mixture; returns ``(model, history)``."""
-    from causal_course.mixtures import mixture_sampler
+# Lesson 03's relevance cues: one model per seed, trained on cued and uncued expert logs.
+CUE_STEPS, CUE_STEPS_FAST = 1600, 60
+CUED_SHARE = 0.5
+
+
+def cues(seed: int = 0, fast: bool = False, n_steps: int | None = None, n_test: int | None = None,
+         progress: bool = False, n_threads: int | None = None, env: str = "standard") -> dict:
+    """Lesson 03: does a passively trained model learn to use relevance cues, also new combinations? (``experiment cues``)
+
+    Trains the lesson-03 transformer on expert logs where half the episodes carry a cue (and the
+    expert experiments only on the cued variables), never with a cue holding both X3 and X4.
+    Tests it interactively, on training structures, with cues of the trained combinations, with
+    the held-out combinations, and without a cue. Returns the normalised reward of each
+    (``heldout_combinations``, ...), ``interventions_on_uncued_share`` (the share of its
+    interventions on variables the cue did not mark) and ``steps_used`` (interventions per
+    episode), beside the cued and the uncued expert.
+    """
+    fast = fast or fast_mode()
+    n_steps = n_steps if n_steps is not None else (CUE_STEPS_FAST if fast else CUE_STEPS)
+    n_test = n_test if n_test is not None else (TEST_EPISODES_FAST if fast else 1000)
+    model, history = train_cue_model(seed, n_steps, progress, n_threads, env)
+    result = {"experiment": "cues", "seed": seed, "env": env, "n_steps": n_steps,
+              "train_seconds": round(history.train_seconds, 2), "cued_share_in_training": CUED_SHARE}
+    result.update(evaluate_cue_model(model, seed, n_test, env))
+    return result
+
+
+def train_cue_model(seed: int, n_steps: int, progress: bool = False, n_threads: int | None = None,
+                    env: str = "standard"):
+    """Lesson 03: the transformer trained on cued and uncued expert logs; returns ``(model, history)``."""
+    from causal_course.cues import cue_sampler
     from causal_course.models import build_model
     from causal_course.training import train_behaviour_cloning
 
     model = build_model("transformer", seed=seed)
     history = train_behaviour_cloning(model, n_steps, np.random.default_rng(seed), progress=progress,
-                                      make_batch=mixture_sampler(share, exploration), n_threads=n_threads)
+                                      make_batch=cue_sampler(CUED_SHARE, env), n_threads=n_threads)
     return model, history
 
 
-def evaluate_mixture_model(model, test_sets: dict, seed: int) -> dict:
-    """Held-out and critical reward: sampled, greedy, and forced (the expert's exploration) (lesson 04)."""
+def cue_test_sets(seed: int, n_test: int, env: str = "standard") -> dict:
+    """Lesson 03: cued test episodes on training structures: trained cue combinations, held-out ones, no cue."""
+    from causal_course.cues import cue_episodes
+
+    rng = np.random.default_rng(seed + 5_000)
+    return {"trained_combinations": cue_episodes(n_test, rng, 1.0, "train", env=env),
+            "heldout_combinations": cue_episodes(2 * n_test, rng, 1.0, "heldout", env=env)[:n_test],
+            "uncued": cue_episodes(n_test, rng, 0.0, "train", env=env)}
+
+
+def evaluate_cue_model(model, seed: int, n_test: int, env: str = "standard") -> dict:
+    """Lesson 03: reward, interventions outside the cue and experiments used, on :func:`cue_test_sets`."""
+    from causal_course.cues import experiments_per_episode, interventions_outside_cue
+    from causal_course.episodes import goal_reward, normalised_reward
+    from causal_course.evaluation import rollout
+
+    tests = cue_test_sets(seed, n_test, env)
+    reward, outside, used = {}, {}, {}
+    for name, test in tests.items():
+        actions, _, goal = rollout(model, test.worlds, test.target, np.random.default_rng(seed + 2_000), sample=True,
+                                   seed=seed, cue=test.cue)
+        reward[name] = round(normalised_reward(goal_reward(test.effects, test.target, goal), test.optimal_reward), 4)
+        used[name] = round(experiments_per_episode(actions), 3)
+        if name != "uncued":
+            outside[name] = round(interventions_outside_cue(actions, test.cue), 4)
+    held = tests["heldout_combinations"]
+    actions, _, goal = rollout(model, held.worlds, held.target, np.random.default_rng(seed + 2_000), sample=True,
+                               seed=seed)  # the same episodes with the cue hidden
+    reward["heldout_combinations_cue_hidden"] = round(
+        normalised_reward(goal_reward(held.effects, held.target, goal), held.optimal_reward), 4)
+    used["heldout_combinations_cue_hidden"] = round(experiments_per_episode(actions), 3)
+    used["cued_expert"] = round(experiments_per_episode(held.actions), 3)
+    used["uncued_expert"] = float(tests["uncued"].actions.shape[1])
+    return {"test_episodes": n_test, "heldout_combinations": reward["heldout_combinations"], "reward": reward,
+            "interventions_on_uncued_share": outside, "steps_used": used}
+
+
+# Lesson 04's sweep: each model trains for MIXTURE_STEPS steps of 256 logged episodes.
+MIXTURE_STEPS = 1600
+MIXTURE_STEPS_FAST = 40
+MIXTURE_TEST_EPISODES = 1000
+MIXTURE_TEST_EPISODES_FAST = 150
+MIXTURE_SEEDS, MIXTURE_SEEDS_FAST = 5, 2
+# condition -> (experimenter, mixing, tagged); see causal_course.mixtures
+MIXTURE_CONDITIONS = {
+    "episodes": ("expert", "episodes", False),  # each log all-experimenter or all-observer, untagged
+    "steps": ("expert", "steps", False),  # every log mixes observe and do steps
+    "tagged": ("expert", "episodes", True),  # as "episodes", each log tagged with who wrote it
+    "random": ("random", "episodes", False),  # the experimenter acts at random
+}
+# where a condition's data are those of "episodes" (the same loggers), its models are not trained twice
+_SAME_AS_EPISODES = {"steps": (0.0, 1.0), "tagged": (0.0, 1.0), "random": (0.0,)}
+MIXTURE_BASELINES = ("causal_inference", "regression_5_samples", "correlational")
+
+
+def train_mixture_model(share: float, condition: str, seed: int, n_steps: int, progress: bool = False,
+                        n_threads: int | None = None, env: str = "standard"):
+    """Lesson 04: the lesson-03 transformer trained on a data mixture; returns ``(model, history)``.
+
+    ``condition`` is a key of :data:`MIXTURE_CONDITIONS` or ``"off_record"`` (the off-record
+    expert's logs; ``share`` is then ignored).
+    """
+    from causal_course.mixtures import mixture_sampler, off_record_sampler
+    from causal_course.models import build_model
+    from causal_course.training import train_behaviour_cloning
+
+    if condition == "off_record":
+        make_batch = off_record_sampler(env)
+    elif condition in MIXTURE_CONDITIONS:
+        experimenter, mixing, tagged = MIXTURE_CONDITIONS[condition]
+        make_batch = mixture_sampler(share, experimenter, mixing, tagged, env)
+    else:
+        raise ValueError(f"condition must be one of {sorted(MIXTURE_CONDITIONS) + ['off_record']}, got {condition!r}.")
+    model = build_model("transformer", seed=seed)
+    history = train_behaviour_cloning(model, n_steps, np.random.default_rng(seed), progress=progress,
+                                      make_batch=make_batch, n_threads=n_threads)
+    return model, history
+
+
+def evaluate_mixture_model(model, test_sets: dict, seed: int, asked=(None,)) -> dict:
+    """Held-out and critical reward of a mixture model (lesson 04).
+
+    For each source tag in ``asked`` (None: untagged): actions sampled from the model and greedy
+    (most probable), and its goal choice given the expert's experiments instead of its own
+    ("forced"); and how often it observes. Keys carry the tag: ``heldout_sampled`` (untagged),
+    ``heldout_sampled_asked_experimenter``, ...
+    """
     from causal_course.episodes import goal_reward, normalised_reward
     from causal_course.evaluation import (
         evaluate_agent,
@@ -125,74 +277,134 @@ def evaluate_mixture_model(model, test_sets: dict, seed: int) -> dict:
     )
 
     scores = {}
-    for name in ("heldout", "critical"):
-        test_set = test_sets[name]
-        scores[f"{name}_sampled"] = evaluate_agent(model_agent(model, sample=True, seed=seed), test_set,
-                                                   np.random.default_rng(seed + 2_000))
-        scores[f"{name}_greedy"] = evaluate_agent(model_agent(model, sample=False, seed=seed), test_set,
-                                                  np.random.default_rng(seed + 2_000))
-        forced = forced_goal_choice(model, test_set.weights, test_set.target, np.random.default_rng(seed + 2_000),
-                                    seed=seed)
-        scores[f"{name}_forced"] = normalised_reward(goal_reward(test_set.effects, test_set.target, forced),
-                                                     test_set.optimal_reward)
-    heldout = test_sets["heldout"]
-    for mode, sample in (("sampled", True), ("greedy", False)):
-        actions, _, _ = rollout(model, heldout.weights, heldout.target, np.random.default_rng(seed + 4_000),
-                                sample=sample, seed=seed)
-        scores[f"observe_share_{mode}"] = exploration_summary(actions)["observe_share"]
+    for source in asked:
+        suffix = "" if source is None else f"_asked_{source}"
+        for name in ("heldout", "critical"):
+            test_set = test_sets[name]
+            for mode, sample in (("sampled", True), ("greedy", False)):
+                scores[f"{name}_{mode}{suffix}"] = evaluate_agent(
+                    model_agent(model, sample=sample, seed=seed, source=source), test_set,
+                    np.random.default_rng(seed + 2_000))
+            forced = forced_goal_choice(model, test_set.worlds, test_set.target, np.random.default_rng(seed + 2_000),
+                                        seed=seed, source=source)
+            scores[f"{name}_forced{suffix}"] = normalised_reward(
+                goal_reward(test_set.effects, test_set.target, forced), test_set.optimal_reward)
+        heldout = test_sets["heldout"]
+        for mode, sample in (("sampled", True), ("greedy", False)):
+            actions, _, _ = rollout(model, heldout.worlds, heldout.target, np.random.default_rng(seed + 4_000),
+                                    sample=sample, seed=seed, source=source)
+            scores[f"observe_share_{mode}{suffix}"] = exploration_summary(actions)["observe_share"]
     return scores
 
 
-def mixtures(seed: int = 0, fast: bool = False, shares=None, explorations=None, n_seeds: int | None = None,
-             n_steps: int | None = None, n_test: int | None = None, progress: bool = False) -> dict:
+def mixtures(seed: int = 0, fast: bool = False, shares=None, conditions=None, n_seeds: int | None = None,
+             n_steps: int | None = None, n_test: int | None = None, progress: bool = False,
+             n_threads: int | None = None, env: str = "standard") -> dict:
     """Lesson 04: reward against the interventional share of the passive data (``experiment mixtures``).
 
-    Trains one model per (exploration, share, seed) with seeds ``seed, seed + 1, ...``. The
-    top-level ``heldout``/``critical`` lists (with ``_se``, standard errors over seeds) are for
-    expert exploration and sampled actions; ``by_exploration`` holds everything measured.
+    Trains one model per (condition, share, seed), seeds ``seed, seed + 1, ...``, each tested on
+    the same held-out and critical episodes as the baselines of its seed (paired). Conditions:
+    :data:`MIXTURE_CONDITIONS` and ``"off_record"`` (one model per seed). Returns per-seed values
+    under ``conditions[name]["per_seed"]`` (a list per share), their mean and 95 % interval under
+    ``conditions[name]["summary"]``, and the CLI's headline ``heldout[condition]`` per share
+    (including ``asked_experimenter``, the tagged model asked to act as the experimenter).
+    ``env`` names the environment variant of the logs and the tests.
     """
-    from causal_course.evaluation import make_test_sets
-    from causal_course.figures import mean_and_standard_error
-    from causal_course.mixtures import SHARES
+    from causal_course.episodes import check_env
+    from causal_course.evaluation import evaluate_agent, make_test_sets
+    from causal_course.mixtures import check_share
 
+    check_env(env)
     fast = fast or fast_mode()
-    shares = list(SHARES if shares is None else shares)
-    explorations = list(explorations or (("expert",) if fast else ("expert", "random")))
-    n_seeds = n_seeds or (2 if fast else 3)
+    shares = [check_share(s) for s in (SHARES_DEFAULT if shares is None else shares)]
+    conditions = list(conditions or (list(MIXTURE_CONDITIONS) + ["off_record"]))
+    for condition in conditions:
+        if condition not in MIXTURE_CONDITIONS and condition != "off_record":
+            raise ValueError(f"unknown condition {condition!r}; choose from {sorted(MIXTURE_CONDITIONS) + ['off_record']}.")
+    n_seeds = n_seeds or (MIXTURE_SEEDS_FAST if fast else MIXTURE_SEEDS)
     n_steps = n_steps if n_steps is not None else (MIXTURE_STEPS_FAST if fast else MIXTURE_STEPS)
     n_test = n_test if n_test is not None else (MIXTURE_TEST_EPISODES_FAST if fast else MIXTURE_TEST_EPISODES)
     seeds = [seed + k for k in range(n_seeds)]
-    test_sets = {k: make_test_sets(n_test, np.random.default_rng(s + 5_000)) for k, s in enumerate(seeds)}
-    by_exploration = {}
-    for exploration in explorations:
-        per_share = []
-        for share in shares:
-            runs = []
-            for k, run_seed in enumerate(seeds):
-                model, history = train_mixture_model(share, exploration, run_seed, n_steps, progress=progress)
-                runs.append(evaluate_mixture_model(model, test_sets[k], run_seed))
-            per_share.append(runs)
-        table = {}
-        for key in per_share[0][0]:
-            summary = [mean_and_standard_error([run[key] for run in runs]) for runs in per_share]
-            table[key] = [round(m, 4) for m, _ in summary]
-            table[f"{key}_se"] = [round(se, 4) for _, se in summary]
-        table["per_seed"] = [[{k: round(v, 4) for k, v in run.items()} for run in runs] for runs in per_share]
-        by_exploration[exploration] = table
-    main = by_exploration["expert"] if "expert" in by_exploration else by_exploration[explorations[0]]
-    return {
-        "experiment": "mixtures",
-        "seeds": seeds,
-        "n_steps": n_steps,
-        "episodes_per_model": n_steps * 256,
-        "test_episodes": n_test,
-        "shares": shares,
-        "heldout": main["heldout_sampled"],
-        "heldout_se": main["heldout_sampled_se"],
-        "critical": main["critical_sampled"],
-        "critical_se": main["critical_sampled_se"],
-        "by_exploration": by_exploration,
-    }
+    tests = {s: make_test_sets(n_test, np.random.default_rng(s + 5_000), env) for s in seeds}
+    agents = {s: baseline_agents(np.random.default_rng(s + 1_000), env) for s in seeds}
+    baseline_runs = [{f"{group}_{name}": evaluate_agent(agents[s][name], tests[s][group], np.random.default_rng(s + 3_000))
+                      for name in MIXTURE_BASELINES for group in ("heldout", "critical")} for s in seeds]
+    trained = {}
+
+    def runs_for(condition, share):
+        if condition != "off_record" and share in _SAME_AS_EPISODES.get(condition, ()) and condition != "episodes":
+            if condition == "tagged" and share == 0.0:
+                return None  # no experimenter's log to be asked for
+            return runs_for("episodes", share)
+        key = (condition, share)
+        if key not in trained:
+            asked = (None, "experimenter", "observer") if condition == "tagged" else (None,)
+            trained[key] = [evaluate_mixture_model(train_mixture_model(share, condition, s, n_steps, progress,
+                                                                       n_threads, env)[0], tests[s], s, asked)
+                            for s in seeds]
+        return trained[key]
+
+    raw = {"experiment": "mixtures", "env": env, "seeds": seeds, "n_steps": n_steps, "episodes_per_model": n_steps * 256,
+           "test_episodes": n_test, "shares": shares, "baselines_per_seed": baseline_runs, "conditions": {}}
+    for condition in conditions:
+        if condition == "off_record":
+            raw["off_record"] = {"per_seed": runs_for("off_record", 0.0)}
+        else:
+            raw["conditions"][condition] = {"per_seed": [runs_for(condition, share) for share in shares]}
+    return summarise_mixtures(raw)
+
+
+def summarise_mixtures(raw: dict) -> dict:
+    """Add means and 95 % intervals over seeds to the per-seed results of :func:`mixtures` (lesson 04)."""
+    from causal_course.statistics import interval_record
+
+    def summarise(runs):
+        return {key: interval_record([run[key] for run in runs]) for key in runs[0]}
+
+    result = {key: value for key, value in raw.items() if key not in ("conditions", "off_record")}
+    result["baselines"] = summarise(raw["baselines_per_seed"])
+    result["conditions"] = {}
+    for condition, table in raw["conditions"].items():
+        result["conditions"][condition] = {
+            "per_seed": table["per_seed"],
+            "summary": [None if runs is None else summarise(runs) for runs in table["per_seed"]],
+        }
+    if "off_record" in raw:
+        result["off_record"] = {"per_seed": raw["off_record"]["per_seed"],
+                                "summary": summarise(raw["off_record"]["per_seed"])}
+    headline = {}
+    for condition, table in result["conditions"].items():
+        headline[condition] = [None if s is None else s["heldout_sampled"] for s in table["summary"]]
+        if condition == "tagged":
+            headline["asked_experimenter"] = [None if s is None else s.get("heldout_sampled_asked_experimenter")
+                                              for s in table["summary"]]
+    result["heldout"] = headline
+    return result
+
+
+def merge_mixtures(parts: list) -> dict:
+    """One sweep from sweeps over disjoint seeds (same shares, conditions and budget) (lesson 04)."""
+    first = parts[0]
+    for part in parts[1:]:
+        for key in ("shares", "n_steps", "test_episodes", "env"):
+            if part[key] != first[key]:
+                raise ValueError(f"cannot merge sweeps with different {key}: {first[key]} vs {part[key]}.")
+        if set(part["conditions"]) != set(first["conditions"]):
+            raise ValueError("cannot merge sweeps with different conditions.")
+    raw = {key: first[key] for key in ("experiment", "env", "n_steps", "episodes_per_model", "test_episodes", "shares")}
+    raw["seeds"] = [s for part in parts for s in part["seeds"]]
+    raw["baselines_per_seed"] = [run for part in parts for run in part["baselines_per_seed"]]
+    raw["conditions"] = {
+        condition: {"per_seed": [None if first["conditions"][condition]["per_seed"][i] is None else
+                                 [run for part in parts for run in part["conditions"][condition]["per_seed"][i]]
+                                 for i in range(len(first["shares"]))]}
+        for condition in first["conditions"]}
+    if "off_record" in first:
+        raw["off_record"] = {"per_seed": [run for part in parts for run in part["off_record"]["per_seed"]]}
+    return summarise_mixtures(raw)
+
+
+SHARES_DEFAULT = (0.0, 0.25, 0.5, 0.75, 1.0)
 
 
 # Lesson 05: explanations as an auxiliary objective, compared at equal training budgets.

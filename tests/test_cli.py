@@ -117,12 +117,54 @@ def test_experiment_passive_json_contract():
 
 
 def test_experiment_mixtures_json_contract():
-    result = run("experiment", "mixtures", "--fast", "--json")
+    result = run("experiment", "mixtures", "--fast", "--json", "--shares", "0,0.5,1", "--seeds", "2")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert data["shares"] == [0.0, 0.25, 0.5, 0.75, 1.0]
-    for key in ("heldout", "heldout_se", "critical", "critical_se"):
-        assert len(data[key]) == 5 and all(isinstance(v, float) for v in data[key])
+    assert data["shares"] == [0.0, 0.5, 1.0] and data["seeds"] == [0, 1]
+    assert set(data["heldout"]) == {"episodes", "steps", "tagged", "random", "asked_experimenter"}
+    for condition, cells in data["heldout"].items():
+        assert len(cells) == 3
+        for cell in cells:
+            if cell is not None:
+                assert cell["low"] <= cell["mean"] <= cell["high"] and len(cell["values"]) == 2
+    assert data["heldout"]["asked_experimenter"][1] is not None
+
+
+def test_experiment_passive_seeds_env_json():
+    """--seeds N: per-seed values, means and 95 % intervals; every baseline under its name; --env picks the variant."""
+    result = run("experiment", "passive", "--fast", "--json", "--seeds", "2", "--env", "confounded")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["seeds"] == [0, 1] and len(data["per_seed"]) == 2
+    assert all(run["env"] == "confounded" for run in data["per_seed"]) and data["summary"]["env"] == "confounded"
+    for name in ("optimal", "causal_inference", "correlational", "regression_5_samples", "regression_unlimited",
+                 "memorising", "random", "model"):
+        cell = data["summary"]["heldout"][name]
+        assert cell["low"] <= cell["mean"] <= cell["high"] and len(cell["values"]) == 2
+    # unlimited observation cannot find the best intervention in the confounded variant
+    assert data["summary"]["heldout"]["regression_unlimited"]["mean"] < 0.9
+    text = run("experiment", "passive", "--fast", "--seeds", "2")
+    assert text.returncode == 0 and "[" in text.stdout and "seeds: " in text.stdout
+
+
+def test_experiment_cues_json():
+    result = run("experiment", "cues", "--fast", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert {"heldout_combinations", "interventions_on_uncued_share", "steps_used"} <= set(data)
+
+
+@pytest.mark.parametrize("args,message", [
+    (["passive", "--env", "hidden"], "unknown --env 'hidden'"),
+    (["passive", "--seeds", "0"], "--seeds must be a positive number"),
+    (["passive", "--shares", "0,1"], "does not take --shares"),
+    (["structure", "--env", "confounded"], "does not take --env"),
+    (["mixtures", "--shares", "0,75"], "--shares takes fractions between 0 and 1"),
+    (["mixtures", "--shares", "half"], "--shares takes fractions"),
+])
+def test_experiment_option_errors(capsys, args, message):
+    assert main(["experiment", *args]) == 2
+    assert message in capsys.readouterr().err
 
 
 def test_experiment_confounding_json_contract():
