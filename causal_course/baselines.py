@@ -85,9 +85,11 @@ def regression_agent(weights, target, rng, n_samples: int | None = N_EXPLORATION
     """Only observes, then picks the variable with the largest slope of the target on it (lesson 03).
 
     ``n_samples=None`` means unlimited observational data (the exact covariance). In the standard
-    environment (equal noise, unit weights) this is surprisingly strong, because variance grows
-    along the causal order ("varsortability"); in the ``unequal-noise`` and ``confounded`` variants
-    it is not: see the identifiability caveat in lesson 03.
+    and ``unequal-noise`` environments this is surprisingly strong (about 0.97): with weights of
+    +-1, the slope of the target on one of its descendants is usually at most 1, while an
+    unconfounded cause's slope is its total effect, so the steepest slope usually points to a
+    cause, whatever the noise scales. In the ``confounded`` variant it plateaus at about 0.75:
+    see the identifiability caveat in lesson 03 (``benchmarks/variants.py``).
     """
     covariance = observational_covariance(weights) if n_samples is None else _sample_covariance(
         _observe(weights, n_samples, rng))

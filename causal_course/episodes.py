@@ -33,9 +33,9 @@ of the environment of Dasgupta et al. (2019) that Lampinen et al. (2023) build o
 Measured (``benchmarks/variants.py``): regressing the target on each variable, with unlimited
 observational data, scores about 0.97 in the standard environment *and* with unequal noise (so
 varsortability is not what makes it work here: with weights of +-1, the slope of the target on one
-of its descendants is at most 1, below almost any true cause's), but about 0.75 in the confounded
-variant, where no amount of observation identifies the best intervention. Five experiments
-reach 1 in all three.
+of its descendants is usually at most 1, while an unconfounded cause's slope is its total effect),
+but plateaus at about 0.75 in the confounded variant, where the best intervention cannot be
+identified from observation. Five experiments reach 1 in all three.
 
 Arrays are batch-first: ``weights`` has shape ``(n_episodes, 5, 5)`` with ``weights[b, i, j]``
 the edge ``i -> j`` of episode ``b``. :class:`Worlds` bundles a batch of structures with their

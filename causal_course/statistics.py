@@ -73,10 +73,15 @@ def paired_difference(a, b) -> dict:
 
 
 def format_interval(summary: dict, digits: int = 3) -> str:
-    """``"0.922 [0.898, 0.946]"`` (or just the mean for a single seed) (lesson 03)."""
-    if np.isnan(summary["half_width"]):
+    """``"0.922 [0.898, 0.946]"`` (or just the mean for a single seed) (lesson 03).
+
+    ``summary`` is a :func:`mean_with_interval` result or an :func:`interval_record` (whose bounds
+    are ``None`` for a single seed).
+    """
+    low, high = summary.get("low"), summary.get("high")
+    if low is None or high is None or not (np.isfinite(low) and np.isfinite(high)):
         return f"{summary['mean']:.{digits}f}"
-    return f"{summary['mean']:.{digits}f} [{summary['low']:.{digits}f}, {summary['high']:.{digits}f}]"
+    return f"{summary['mean']:.{digits}f} [{low:.{digits}f}, {high:.{digits}f}]"
 
 
 def summarise_seeds(runs: list) -> dict:

@@ -60,3 +60,30 @@ def test_experiment_cues_contract():
         assert key in result
     assert set(result["steps_used"]) >= {"heldout_combinations", "uncued", "cued_expert", "uncued_expert"}
     assert result["steps_used"]["uncued_expert"] == 5.0 and result["steps_used"]["cued_expert"] < 3
+
+
+def test_cue_editor_replays_an_episode_under_the_cue_you_tick():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from causal_course.models import build_model
+    from causal_course.widgets.cue_editor import cue_editor, play_with_cue, render_cue_play
+
+    model = build_model(seed=0)
+    episodes = C.cue_episodes(6, np.random.default_rng(7), cued_share=1.0, cue_split="heldout")
+    target = int(episodes.target[0])
+    record = play_with_cue(model, episodes, 0, [v for v in range(5) if v != target][:2], seed=1)
+    assert record["actions"].shape == (5,) and set(record["reward"]) == {"model", "optimal"}
+    again = play_with_cue(model, episodes, 0, [v for v in range(5) if v != target][:2], seed=1)
+    assert np.array_equal(record["actions"], again["actions"])  # same episode, seed and cue: same play
+    fig = render_cue_play(record)
+    assert "experiments" in fig.axes[1].get_title()
+    with pytest.raises(ValueError, match="may not hold the target"):
+        play_with_cue(model, episodes, 0, [target])
+    with pytest.raises(ValueError, match="episode must be between"):
+        play_with_cue(model, episodes, 99, [])
+    box = cue_editor(model, episodes)
+    first = box.figure.value
+    box.controls["episode"].value = 1  # loads that episode's own cue into the boxes
+    assert [box.controls[f"X{i}"].value for i in range(5)] == [bool(v) for v in episodes.cue[1]]
+    assert box.figure.value != first

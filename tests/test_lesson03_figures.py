@@ -78,3 +78,36 @@ def test_a_missing_results_file_names_what_exists_and_how_to_make_it():
         load_results("confounding")  # the file is confounding_results.json
     message = str(caught.value)
     assert "'confounding_results'" in message and "benchmarks/confounding.py --save" in message
+
+
+def test_cached_results_support_what_lesson_03_says():
+    """The lesson's claims, checked against the cached results it loads (regenerating them re-checks the claims)."""
+    from causal_course.statistics import mean_with_interval, paired_difference
+
+    variants = load_results("variants_results")
+    table = variants["table"]
+    assert len(variants["seeds"]) >= 5 and set(table) == {"standard", "unequal-noise", "confounded"}
+    for env in table:
+        assert table[env]["causal_inference"]["heldout"]["low"] > 0.98
+    # unequal noise does not break regression on unlimited observations; the hidden confounder does
+    assert table["unequal-noise"]["regression_unlimited"]["heldout"]["low"] > 0.93
+    assert table["confounded"]["regression_unlimited"]["heldout"]["high"] < 0.85
+    passive = load_results("passive_results")
+    confounded = passive["transformer_confounded"]["runs"]
+    assert len(confounded) >= 5
+    gap = paired_difference([r["heldout"]["model"] for r in confounded],
+                            [r["heldout"]["regression_unlimited"] for r in confounded])
+    assert gap["excludes_zero"] and gap["mean"] > 0  # "beats unlimited observation on held-out structures"
+    cues = load_results("cues_results")
+    runs = cues["per_seed"]
+    assert len(runs) >= 5
+    outside = mean_with_interval([r["interventions_on_uncued_share"]["heldout_combinations"] for r in runs])
+    assert outside["high"] < 0.02  # "almost only on the cued variables"
+    saved = paired_difference([r["steps_used"]["heldout_combinations_cue_hidden"] for r in runs],
+                              [r["steps_used"]["heldout_combinations"] for r in runs])
+    assert saved["excludes_zero"] and saved["mean"] > 1.5
+    # "in most seeds as well as with the cue hidden, using as many experiments as the cued expert; a seed that
+    # skips cued variables on the new combinations loses reward"
+    close = [abs(r["reward"]["heldout_combinations"] - r["reward"]["heldout_combinations_cue_hidden"]) < 0.02
+             and abs(r["steps_used"]["heldout_combinations"] - r["steps_used"]["cued_expert"]) < 0.1 for r in runs]
+    assert sum(close) >= len(runs) - 1

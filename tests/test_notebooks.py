@@ -56,3 +56,24 @@ def test_every_lesson_follows_the_skeleton():
             assert part in text, f"{path.name} lacks '{part}'"
         assert "Key ideas" in text or "Summary" in text
         assert notebook["metadata"]["causal_course"]["lesson"] == path.stem
+
+
+# Lessons audited so far for answers under every Think! (issue 18 extends this to every lesson).
+THINK_ANSWERED = ("03_passive_causal_strategies", "04_data_mixtures")
+
+
+@pytest.mark.parametrize("lesson", THINK_ANSWERED)
+def test_every_think_has_a_folded_answer(lesson):
+    import re
+
+    notebook = json.loads((ROOT / "notebooks" / f"{lesson}.ipynb").read_text(encoding="utf-8"))
+    text = "\n".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "markdown")
+    blocks = re.split(r"(?m)^### Think!", text)[1:]
+    assert blocks, f"{lesson} has no Think! block"
+    for block in blocks:
+        body = re.split(r"(?m)^##", block)[0]  # up to the next heading
+        title = block.splitlines()[0]
+        assert "<details>" in body and "</details>" in body, f"Think!{title} in {lesson} has no folded answer"
+        answer = body[body.index("<details>"):body.index("</details>")]
+        assert len(answer.split()) > 25, f"Think!{title} in {lesson}: the answer is too short to teach anything"
+        assert not re.search(r"[A-Z_]{6,}\d", answer) and "ANSWER_" not in answer, f"placeholder left in Think!{title}"

@@ -104,5 +104,16 @@ def cue_editor(model, episodes, seed: int = 0):
     for i in range(N_VARIABLES):
         controls[f"X{i}"] = widgets.Checkbox(value=bool(first[i]), description=f"cue X{i}", indent=False,
                                              layout=widgets.Layout(width="80px"))
-    return interactive_figure(render_cue_choice, controls, fixed={"model": model, "episodes": episodes, "seed": seed},
-                              description="Tick the variables prior knowledge marks as relevant (never the target).")
+    box = interactive_figure(render_cue_choice, controls, fixed={"model": model, "episodes": episodes, "seed": seed},
+                             description="Tick the variables prior knowledge marks as relevant (the target's box is "
+                                         "ignored: a cue names candidate causes). Moving to another episode loads its "
+                                         "own cue.")
+
+    def load_cue(change):
+        cue = episodes.cue[change["new"]] if episodes.cue is not None else np.zeros(N_VARIABLES)
+        for i in range(N_VARIABLES):
+            controls[f"X{i}"].value = bool(cue[i])
+
+    controls["episode"].observe(load_cue, names="value")
+    box.controls = controls
+    return box
