@@ -160,6 +160,8 @@ def test_mixture_render_changes_with_the_controls(cached):
     # nothing to ask for at 0 %: the figure says so instead of failing
     empty = render_mixture(cached, 0, "logs tagged with their author", "experimenter")
     assert "no model" in empty.axes[0].get_title()
+    same = render_mixture(cached, 100, "logs tagged with their author", "experimenter")
+    assert "nothing to ask for" in same.axes[0].get_title()
 
 
 def test_mixture_widget_controls_and_live_retraining(cached):
@@ -192,3 +194,43 @@ def test_experiment_mixtures_fast_contract():
     assert merged["seeds"] == [0, 1, 2] and len(merged["conditions"]["tagged"]["per_seed"][1]) == 3
     with pytest.raises(ValueError, match="unknown condition"):
         mixtures(fast=True, conditions=["everything"], n_steps=1)
+
+
+def test_cached_sweep_supports_what_lesson_04_says(cached):
+    """Each claim of lesson 04, checked against the cached sweep it prints (regenerating it re-checks them)."""
+    from causal_course.statistics import paired_difference
+
+    shares = cached["shares"]
+
+    def seeds(condition, share, key):
+        return [run[key] for run in cached["conditions"][condition]["per_seed"][shares.index(share)]]
+
+    regression = [run["heldout_regression_5_samples"] for run in cached["baselines_per_seed"]]
+    # 1. observers teach the observers' strategy: greedy within error, sampled somewhat below
+    greedy = paired_difference(seeds("episodes", 0.0, "heldout_greedy"), regression)
+    assert not (greedy["excludes_zero"] and greedy["mean"] < 0)
+    sampled = paired_difference(seeds("episodes", 0.0, "heldout_sampled"), regression)
+    assert sampled["mean"] < 0
+    # 2. a quarter of experimenters' logs teaches the model to use experiments
+    for share in (0.25, 0.5, 0.75, 1.0):
+        assert np.mean(seeds("episodes", share, "heldout_forced")) > 0.95
+    # 3. it gathers evidence as often as its data did; 4. greedy never experiments and falls with the share
+    for share in shares:
+        assert abs(np.mean(seeds("episodes", share, "observe_share_sampled")) - (1 - share)) < 0.05
+    assert np.mean(seeds("episodes", 0.75, "heldout_greedy")) < np.mean(seeds("episodes", 0.25, "heldout_greedy"))
+    # 5. logs that mix both teach less than all-or-nothing logs at every interior share
+    for share in (0.25, 0.5, 0.75):
+        diff = paired_difference(seeds("steps", share, "heldout_sampled"), seeds("episodes", share, "heldout_sampled"))
+        assert diff["excludes_zero"] and diff["mean"] < 0
+    # 6. a random experimenter teaches little
+    assert np.mean(seeds("random", 1.0, "heldout_sampled")) < 0.75
+    # source tags: asked as experimenter at 25 %, no loss shown against 100 %, a gain against untagged
+    asked = seeds("tagged", 0.25, "heldout_sampled_asked_experimenter")
+    against_full = paired_difference(asked, seeds("episodes", 1.0, "heldout_sampled"))
+    assert not against_full["excludes_zero"] or abs(against_full["mean"]) < 0.05
+    gain = paired_difference(asked, seeds("episodes", 0.25, "heldout_sampled"))
+    assert gain["excludes_zero"] and gain["mean"] > 0.15
+    # the off-record expert's imitator: below even the honest observer's imitator
+    off = [run["heldout_sampled"] for run in cached["off_record"]["per_seed"]]
+    below = paired_difference(off, seeds("episodes", 0.0, "heldout_sampled"))
+    assert below["excludes_zero"] and below["mean"] < 0

@@ -51,8 +51,12 @@ def mixture_summary(results: dict, share: float, condition: str = "episodes", as
     suffix = _suffix(asked)
     if suffix and condition != "tagged":
         raise ValueError("only models trained on tagged logs can be asked for a source; choose the tagged logs.")
-    return {key[: len(key) - len(suffix)] if suffix else key: value for key, value in summary.items()
-            if (key.endswith(suffix) if suffix else "_asked_" not in key)}
+    selected = {key[: len(key) - len(suffix)] if suffix else key: value for key, value in summary.items()
+                if (key.endswith(suffix) if suffix else "_asked_" not in key)}
+    if not selected:
+        raise ValueError(f"at {share:.0%} every log has the same author, so the tag carries nothing to ask for; "
+                         "see the untagged model.")
+    return selected
 
 
 def _curve(results: dict, condition: str, key: str):
