@@ -54,7 +54,7 @@ def render_cue_play(record: dict):
     dag_ax, bar_ax = fig.subplots(1, 2, width_ratios=[1, 1.3])
     cue_text = ", ".join(names[i] for i in sorted(cue)) if cue else "no cue"
     draw_dag(weights_to_graph(record["weights"], names), ax=dag_ax,
-             title=f"hidden structure; goal: make X{target} large; cue: {cue_text}")
+             title=f"hidden structure\ngoal: make X{target} large; cue: {cue_text}")
     counts = np.zeros(N_VARIABLES)
     effect = np.full(N_VARIABLES, np.nan)
     for step, action in enumerate(record["actions"]):
@@ -69,14 +69,14 @@ def render_cue_play(record: dict):
     for i in range(N_VARIABLES):
         if counts[i] and i != target:
             bar_ax.text(i, counts[i] + 0.05, f"effect {effect[i]:+.1f}", ha="center", fontsize=8)
-    bar_ax.set_ylim(0, 2.4)
+    bar_ax.set_ylim(0, max(2.4, counts.max() + 0.6))  # room for the labels, even when a variable is tried 5 times
     bar_ax.set_ylabel("experiments on this variable")
     outside = sum(int(counts[i]) for i in range(N_VARIABLES) if cue and i not in cue)
     steps = ", ".join(describe_exploration(int(a)) for a in record["actions"])
-    bar_ax.set_title(f"{int(counts.sum())} experiments ({outside} outside the cue); "
+    bar_ax.set_title(f"{int(counts.sum())} experiments ({outside} outside the cue)\n"
                      f"chose {describe_goal(record['goal'])}: {record['reward']['model']:+.1f} "
                      f"(best {record['reward']['optimal']:+.1f})", fontsize=9)
-    bar_ax.set_xlabel(f"steps: {steps}", fontsize=8)
+    bar_ax.set_xlabel(f"steps: {steps}", fontsize=7)
     bar_ax.bar([0], [0], color=PALETTE["orange"], hatch="//", edgecolor="black", label="cued")
     bar_ax.bar([0], [0], color=PALETTE["sky"], edgecolor="black", label="not cued")
     bar_ax.legend(fontsize=8, loc="upper right")
