@@ -77,6 +77,8 @@ def main() -> int:
     parser.add_argument("--architecture", default="transformer", choices=["transformer", "gru"])
     parser.add_argument("--env", default="standard", choices=ENVIRONMENTS, help="environment variant")
     parser.add_argument("--width", type=int, default=None, help="model width (default: the architecture's own)")
+    parser.add_argument("--layers", type=int, default=None, help="number of layers (default: the architecture's own)")
+    parser.add_argument("--out", default=None, help="also write every seed's final figures to this JSON file")
     parser.add_argument("--learning-rate", type=float, default=5e-3)
     parser.add_argument("--weight-decay", type=float, default=0.01)
     parser.add_argument("--checkpoints", type=int, nargs="+", default=[400, 800, PASSIVE_STEPS],
@@ -92,6 +94,8 @@ def main() -> int:
     curves, finals = [], []
     for seed in args.seeds:
         sizes = {} if args.width is None else {"width": args.width}
+        if args.layers is not None:
+            sizes["n_layers"] = args.layers
         model, curve, final = run_seed(seed, args.architecture, sorted(args.checkpoints), args.test_episodes, args.threads,
                                        args.env, sizes, args.learning_rate, args.weight_decay)
         curves.append(curve)
@@ -133,6 +137,12 @@ def main() -> int:
             verdict = "interval excludes 0" if diff["excludes_zero"] else "interval includes 0: no difference shown"
             print(f"  {g:<16} {format_interval(diff)}  ({verdict})")
 
+    if args.out:
+        with open(args.out, "w") as handle:
+            json.dump({"architecture": args.architecture, "env": args.env, "sizes": sizes,
+                       "learning_rate": args.learning_rate, "steps": max(args.checkpoints),
+                       "n_parameters": finals[0]["n_parameters"], "runs": finals}, handle, indent=1)
+        print(f"wrote {args.out}")
     if args.save:
         path = DATA_DIR / f"{RESULTS_NAME}.json"
         stored = json.loads(path.read_text()) if path.exists() else {}

@@ -186,10 +186,10 @@ class CausalTransformer(EpisodePolicy):
 class GRUPolicy(EpisodePolicy):
     """A GRU of similar size, trained the same way: the architecture comparison of lesson 03."""
 
-    def __init__(self, width: int = 128, explanation: str | None = None):
+    def __init__(self, width: int = 128, n_layers: int = 1, explanation: str | None = None):
         super().__init__(width, explanation)
         self.embed = nn.Linear(FEATURES, width)
-        self.gru = nn.GRU(width, width, batch_first=True)
+        self.gru = nn.GRU(width, width, num_layers=n_layers, batch_first=True)
 
     def encode(self, tokens):
         hidden, _ = self.gru(torch.relu(self.embed(tokens)))

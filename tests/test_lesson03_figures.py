@@ -111,3 +111,18 @@ def test_cached_results_support_what_lesson_03_says():
     close = [abs(r["reward"]["heldout_combinations"] - r["reward"]["heldout_combinations_cue_hidden"]) < 0.02
              and abs(r["steps_used"]["heldout_combinations"] - r["steps_used"]["cued_expert"]) < 0.1 for r in runs]
     assert sum(close) >= len(runs) - 1
+
+
+def test_cached_gru_tuning_supports_section_10():
+    from causal_course.statistics import paired_difference
+
+    rows = load_results("gru_tuning_results")["configurations"]
+    assert len({r["learning_rate"] for r in rows}) >= 3 and len({(r["width"], r["n_layers"]) for r in rows}) >= 3
+    transformer = load_results("passive_results")["transformer"]["runs"]
+    size = transformer[0]["n_parameters"]
+    for row in rows:
+        assert abs(row["n_parameters"] - size) / size < 0.1 and row["steps"] == 2200 and len(row["seeds"]) >= 5
+        assert row["critical"]["high"] < 0.4 and row["critical_x0_share"]["mean"] < 0.1  # "the prior, not the strategy"
+    best = max(rows, key=lambda row: row["critical"]["mean"])
+    gap = paired_difference([r["critical"]["model"] for r in transformer], best["critical"]["values"])
+    assert gap["excludes_zero"] and gap["mean"] > 0
