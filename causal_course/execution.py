@@ -8,7 +8,10 @@ from __future__ import annotations
 import subprocess
 import tempfile
 import time
+import warnings
 from pathlib import Path
+
+KERNEL_START_ATTEMPTS = 3  # a kernel that dies before its first reply is started again, at most this often
 
 
 def run_notebook(notebook, timeout: float = 120.0, allow_errors: bool = False, workdir=None,
@@ -22,18 +25,29 @@ def run_notebook(notebook, timeout: float = 120.0, allow_errors: bool = False, w
     """
     from nbclient import NotebookClient
 
-    with tempfile.TemporaryDirectory(prefix="causal-course-run-") as scratch:
-        client = NotebookClient(
-            notebook,
-            timeout=timeout,
-            kernel_name=kernel_name,
-            allow_errors=allow_errors,
-            interrupt_on_timeout=allow_errors,
-            resources={"metadata": {"path": str(workdir or scratch)}},
-        )
-        start = time.perf_counter()
-        client.execute(stderr=subprocess.DEVNULL)
-        return time.perf_counter() - start
+    for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+        with tempfile.TemporaryDirectory(prefix="causal-course-run-") as scratch:
+            client = NotebookClient(
+                notebook,
+                timeout=timeout,
+                kernel_name=kernel_name,
+                allow_errors=allow_errors,
+                interrupt_on_timeout=allow_errors,
+                resources={"metadata": {"path": str(workdir or scratch)}},
+            )
+            start = time.perf_counter()
+            try:
+                client.execute(stderr=subprocess.DEVNULL)
+            except RuntimeError as error:
+                # A kernel that dies before its first reply never ran a cell: a start-up failure of the
+                # machine (two kernels started at once can collide), not of the notebook. Start another.
+                if "before replying to kernel_info" not in str(error) or attempt == KERNEL_START_ATTEMPTS:
+                    raise
+                warnings.warn(f"the Jupyter kernel died while starting (attempt {attempt} of "
+                              f"{KERNEL_START_ATTEMPTS}); starting a new one", RuntimeWarning, stacklevel=2)
+                continue
+            return time.perf_counter() - start
+    raise AssertionError("unreachable")
 
 
 def run_notebook_file(path, timeout: float = 120.0, allow_errors: bool = False, workdir=None):

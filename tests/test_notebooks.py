@@ -77,3 +77,45 @@ def test_every_think_has_a_folded_answer(lesson):
         answer = body[body.index("<details>"):body.index("</details>")]
         assert len(answer.split()) > 25, f"Think!{title} in {lesson}: the answer is too short to teach anything"
         assert not re.search(r"[A-Z_]{6,}\d", answer) and "ANSWER_" not in answer, f"placeholder left in Think!{title}"
+
+
+def test_a_kernel_that_dies_while_starting_is_started_again(monkeypatch):
+    """Two kernels started at once can collide; such a start-up death is retried, any other error is not."""
+    import nbformat
+    import nbclient
+
+    from causal_course import execution
+
+    calls = []
+
+    def flaky_execute(self, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        return self.nb
+
+    monkeypatch.setattr(nbclient.NotebookClient, "execute", flaky_execute)
+    notebook = nbformat.v4.new_notebook()
+    with pytest.warns(RuntimeWarning, match="died while starting"):
+        execution.run_notebook(notebook)
+    assert len(calls) == 2
+
+    def always_dies(self, **kwargs):
+        calls.append(1)
+        raise RuntimeError("Kernel died before replying to kernel_info")
+
+    monkeypatch.setattr(nbclient.NotebookClient, "execute", always_dies)
+    calls.clear()
+    with pytest.raises(RuntimeError, match="kernel_info"), pytest.warns(RuntimeWarning):
+        execution.run_notebook(notebook)
+    assert len(calls) == execution.KERNEL_START_ATTEMPTS
+
+    def other_error(self, **kwargs):
+        calls.append(1)
+        raise RuntimeError("something else")
+
+    monkeypatch.setattr(nbclient.NotebookClient, "execute", other_error)
+    calls.clear()
+    with pytest.raises(RuntimeError, match="something else"):
+        execution.run_notebook(notebook)
+    assert len(calls) == 1
