@@ -165,6 +165,15 @@ def _lesson02(page, name):
 def _lesson03(page, name):
     assert _press_on_slider(page, 1) == "2"  # the inspector's step slider: step 1 -> 2
     page.screenshot(path=str(SCREENSHOTS / f"{name}_moved.png"))
+    # The cue editor: ticking "cue X2" (episode 0's target is X0, its cue X1, X3, X4) replays the episode.
+    before = _figure_sources(page)
+    box = page.locator(".jupyter-widgets.widget-checkbox input[type='checkbox']").nth(2)
+    box.scroll_into_view_if_needed()
+    box.click()
+    _wait_for_new_figure(page, before)
+    alt = page.eval_on_selector_all(".jupyter-widgets img[src^='data:image/png']", "els => els.map(e => e.alt)")
+    assert any("X2" in text and "cue" in text for text in alt), alt
+    page.screenshot(path=str(SCREENSHOTS / f"{name}_cue.png"))
 
 
 def _lesson04(page, name):
