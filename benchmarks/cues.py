@@ -19,7 +19,7 @@ import sys
 
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
-from causal_course.experiments import CUE_STEPS, CUED_SHARE, evaluate_cue_model, train_cue_model  # noqa: E402
+from causal_course.experiments import CUE_STEPS, CUED_SHARE, cue_run  # noqa: E402
 from causal_course.pretrained import DATA_DIR, save_pretrained  # noqa: E402
 from causal_course.statistics import format_interval, mean_with_interval, paired_difference, summarise_seeds  # noqa: E402
 
@@ -36,11 +36,9 @@ def main() -> int:
     args = parser.parse_args()
     runs = []
     for seed in args.seeds:
-        model, history = train_cue_model(seed, args.steps, n_threads=args.threads)
-        run = {"experiment": "cues", "seed": seed, "n_steps": args.steps, "train_seconds": round(history.train_seconds, 2),
-               "cued_share_in_training": CUED_SHARE, **evaluate_cue_model(model, seed, args.test_episodes)}
+        model, run = cue_run(seed, args.steps, args.test_episodes, n_threads=args.threads)
         runs.append(run)
-        print(f"seed {seed}: {history.train_seconds:.0f} s; reward {run['reward']}; steps {run['steps_used']}; "
+        print(f"seed {seed}: {run['train_seconds']:.0f} s; reward {run['reward']}; steps {run['steps_used']}; "
               f"outside the cue {run['interventions_on_uncued_share']}", flush=True)
         if args.save and seed == args.seeds[0]:
             save_pretrained(model, f"cues_transformer_seed{seed}", {

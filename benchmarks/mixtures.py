@@ -30,7 +30,7 @@ import time
 
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
-from causal_course.experiments import merge_mixtures, mixtures  # noqa: E402
+from causal_course.experiments import merge_mixtures, mixture_values, mixtures  # noqa: E402
 from causal_course.pretrained import DATA_DIR  # noqa: E402
 from causal_course.statistics import format_interval, paired_difference  # noqa: E402
 
@@ -71,37 +71,28 @@ def report(result: dict) -> None:
     if len(result["seeds"]) > 1:
         print("\npaired differences (per seed, same test episodes), mean [95 % CI]:")
         reg = [run["heldout_regression_5_samples"] for run in result["baselines_per_seed"]]
-        observer = result["conditions"]["episodes"]["per_seed"][0]
+        observer = mixture_values(result, "episodes", 0.0, "heldout_sampled")
         print("  0 % (observers only) minus regression on 5 observations, held-out:",
-              format_interval(paired_difference([r["heldout_sampled"] for r in observer], reg)),
-              "| greedy:", format_interval(paired_difference([r["heldout_greedy"] for r in observer], reg)))
+              format_interval(paired_difference(observer, reg)),
+              "| greedy:", format_interval(paired_difference(mixture_values(result, "episodes", 0.0, "heldout_greedy"), reg)))
         if "off_record" in result:
-            off = result["off_record"]["per_seed"]
-            print("  off-record expert minus observer (0 %), held-out:",
-                  format_interval(paired_difference([r["heldout_sampled"] for r in off],
-                                                    [r["heldout_sampled"] for r in observer])))
-        shares = result["shares"]
-        if "tagged" in result["conditions"] and 1.0 in shares:
-            full = result["conditions"]["episodes"]["per_seed"][shares.index(1.0)]
-            for i, share in enumerate(shares):
-                runs = result["conditions"]["tagged"]["per_seed"][i]
-                if runs is None or share in (0.0, 1.0):
-                    continue
-                asked = [r["heldout_sampled_asked_experimenter"] for r in runs]
-                untagged = result["conditions"]["episodes"]["per_seed"][i]
+            off = [run["heldout_sampled"] for run in result["off_record"]["per_seed"]]
+            print("  off-record expert minus observer (0 %), held-out:", format_interval(paired_difference(off, observer)))
+        interior = [s for s in result["shares"] if s not in (0.0, 1.0)]
+        if "tagged" in result["conditions"] and 1.0 in result["shares"]:
+            full = mixture_values(result, "episodes", 1.0, "heldout_sampled")
+            for share in interior:
+                asked = mixture_values(result, "tagged", share, "heldout_sampled_asked_experimenter")
+                untagged = mixture_values(result, "episodes", share, "heldout_sampled")
                 print(f"  {share:.0%} tagged, asked as experimenter, minus 100 % experimenters:",
-                      format_interval(paired_difference(asked, [r["heldout_sampled"] for r in full])),
+                      format_interval(paired_difference(asked, full)),
                       "| minus the untagged model at the same share:",
-                      format_interval(paired_difference(asked, [r["heldout_sampled"] for r in untagged])))
+                      format_interval(paired_difference(asked, untagged)))
         if "steps" in result["conditions"]:
-            for i, share in enumerate(shares):
-                if share in (0.0, 1.0):
-                    continue
-                steps = result["conditions"]["steps"]["per_seed"][i]
-                episodes = result["conditions"]["episodes"]["per_seed"][i]
+            for share in interior:
                 print(f"  {share:.0%}: logs that mix both minus all-or-nothing logs, held-out:",
-                      format_interval(paired_difference([r["heldout_sampled"] for r in steps],
-                                                        [r["heldout_sampled"] for r in episodes])))
+                      format_interval(paired_difference(mixture_values(result, "steps", share, "heldout_sampled"),
+                                                        mixture_values(result, "episodes", share, "heldout_sampled"))))
 
 
 def main() -> int:

@@ -22,8 +22,9 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import numpy as np  # noqa: E402
 
+from causal_course.baselines import regression_agent  # noqa: E402
 from causal_course.episodes import goal_from_logged_evidence, goal_reward, normalised_reward  # noqa: E402
-from causal_course.evaluation import make_test_sets, rollout  # noqa: E402
+from causal_course.evaluation import evaluate_agent, make_test_sets, rollout  # noqa: E402
 from causal_course.mixtures import mixture_sampler  # noqa: E402
 from causal_course.models import build_model  # noqa: E402
 from causal_course.pretrained import DATA_DIR  # noqa: E402
@@ -53,7 +54,8 @@ def run_seed(seed: int, checkpoints: list, n_test: int, threads: int) -> list:
                                       callback_at=set(checkpoints))
     for point in history.checkpoints:
         point["seconds"] = round(history.seconds[point["step"] - 1], 1)
-    return history.checkpoints
+    observer = evaluate_agent(regression_agent, heldout, np.random.default_rng(seed + 3_000))
+    return history.checkpoints, observer
 
 
 def main() -> int:
@@ -64,17 +66,13 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--save", action="store_true")
     args = parser.parse_args()
-    curves = []
+    curves, observer = [], []
     for seed in args.seeds:
-        curves.append(run_seed(seed, sorted(args.checkpoints), args.test_episodes, args.threads))
+        curve, observer_score = run_seed(seed, sorted(args.checkpoints), args.test_episodes, args.threads)
+        curves.append(curve)
+        observer.append(observer_score)
         print(f"seed {seed}: " + "; ".join(f"{p['step']} steps: {p['heldout_sampled']:.3f} sampled, "
-                                           f"{p['heldout_greedy']:.3f} greedy" for p in curves[-1]), flush=True)
-    # the observer's own strategy on the same episodes (regression on 5 samples)
-    from causal_course.baselines import regression_agent
-    from causal_course.evaluation import evaluate_agent
-
-    observer = [evaluate_agent(regression_agent, make_test_sets(args.test_episodes, np.random.default_rng(s + 5_000))["heldout"],
-                               np.random.default_rng(s + 3_000)) for s in args.seeds]
+                                           f"{p['heldout_greedy']:.3f} greedy" for p in curve), flush=True)
     print(f"\nobservers only (0 % interventional), {len(args.seeds)} seeds; mean [95 % CI]; the observer's own "
           f"strategy on these episodes: {format_interval(mean_with_interval(observer))}")
     keys = ("heldout_sampled", "heldout_greedy", "agrees_with_observer_sampled", "agrees_with_observer_greedy")

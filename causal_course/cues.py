@@ -61,7 +61,6 @@ def sample_cues(effects: np.ndarray, target: np.ndarray, rng: np.random.Generato
         raise ValueError(f"split must be one of {CUE_SPLITS}, got {split!r}.")
     rng = check_rng(rng)
     n = len(target)
-    rows = np.arange(n)
     best = np.argmax(best_goal_values(effects, target), axis=1)
     cue = np.zeros((n, N_VARIABLES), dtype=np.int64)
     pending = np.ones(n, dtype=bool)
@@ -88,7 +87,6 @@ def sample_cues(effects: np.ndarray, target: np.ndarray, rng: np.random.Generato
         pending[index[ok]] = False
     if pending.any():
         raise RuntimeError("could not draw cues for every episode; this is a bug in sample_cues.")
-    del rows
     return cue
 
 

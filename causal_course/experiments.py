@@ -160,11 +160,17 @@ def cues(seed: int = 0, fast: bool = False, n_steps: int | None = None, n_test: 
     fast = fast or fast_mode()
     n_steps = n_steps if n_steps is not None else (CUE_STEPS_FAST if fast else CUE_STEPS)
     n_test = n_test if n_test is not None else (TEST_EPISODES_FAST if fast else 1000)
+    return cue_run(seed, n_steps, n_test, progress, n_threads, env)[1]
+
+
+def cue_run(seed: int, n_steps: int, n_test: int, progress: bool = False, n_threads: int | None = None,
+            env: str = "standard"):
+    """Lesson 03: train and test one cue model; returns ``(model, result)`` (the result of :func:`cues`)."""
     model, history = train_cue_model(seed, n_steps, progress, n_threads, env)
     result = {"experiment": "cues", "seed": seed, "env": env, "n_steps": n_steps,
               "train_seconds": round(history.train_seconds, 2), "cued_share_in_training": CUED_SHARE}
     result.update(evaluate_cue_model(model, seed, n_test, env))
-    return result
+    return model, result
 
 
 def train_cue_model(seed: int, n_steps: int, progress: bool = False, n_threads: int | None = None,
@@ -382,6 +388,22 @@ def summarise_mixtures(raw: dict) -> dict:
     return result
 
 
+def mixture_values(results: dict, condition: str, share: float, key: str) -> list:
+    """One value per seed of ``key`` for ``condition`` at ``share`` in a :func:`mixtures` result (lesson 04).
+
+    Every condition was tested on the same seeds and test episodes, so two such lists compare paired.
+    """
+    shares = [float(s) for s in results["shares"]]
+    if condition not in results["conditions"]:
+        raise ValueError(f"no condition {condition!r}; the sweep has {sorted(results['conditions'])}.")
+    if float(share) not in shares:
+        raise ValueError(f"share {share} was not swept; the sweep has {shares}.")
+    runs = results["conditions"][condition]["per_seed"][shares.index(float(share))]
+    if runs is None:
+        raise ValueError(f"condition {condition!r} has no model at share {share:g}.")
+    return [run[key] for run in runs]
+
+
 def merge_mixtures(parts: list) -> dict:
     """One sweep from sweeps over disjoint seeds (same shares, conditions and budget) (lesson 04)."""
     first = parts[0]
@@ -443,7 +465,7 @@ def explanations(seed: int = 0, fast: bool = False, kinds=None, lambdas=None, sw
                  n_seeds: int | None = None, n_test: int | None = None, progress: bool = False) -> dict:
     """Lesson 05: learning curves with and without explanations, and a sweep of the weight lambda (``experiment explanations``)."""
     from causal_course.evaluation import make_test_sets
-    from causal_course.figures import mean_and_standard_error
+    from causal_course.statistics import mean_and_standard_error
 
     fast = fast or fast_mode()
     kinds = list(kinds or EXPLANATION_KINDS)
@@ -495,7 +517,7 @@ ODD_ONE_OUT_STEPS_FAST = 60
 def confounding(seed: int = 0, fast: bool = False, confounded_shares=None, n_seeds: int | None = None,
                 n_steps: int | None = None, n_test: int | None = None) -> dict:
     """Lesson 06: deconfounded choice shares by dimension for each explanation and confounding level (``experiment confounding``)."""
-    from causal_course.figures import mean_and_standard_error
+    from causal_course.statistics import mean_and_standard_error
     from causal_course.odd_one_out_learner import EXPLANATION_CHOICES, evaluate_odd_one_out, train_odd_one_out
 
     fast = fast or fast_mode()

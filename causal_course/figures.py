@@ -25,15 +25,6 @@ METHOD_LABELS = {
 }
 
 
-def mean_and_standard_error(values) -> tuple[float, float]:
-    """Mean and standard error of the mean (0 for a single value) (lesson 03)."""
-    values = np.asarray(values, dtype=float)
-    if values.size == 0:
-        raise ValueError("no values to average.")
-    se = float(values.std(ddof=1) / np.sqrt(values.size)) if values.size > 1 else 0.0
-    return float(values.mean()), se
-
-
 def summarise_runs(runs: list, methods, groups=GROUPS) -> dict:
     """``{group: {method: (mean, half-width of the 95 % CI)}}`` over runs (seeds) of ``experiment passive`` (lesson 03).
 

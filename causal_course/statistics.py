@@ -31,6 +31,15 @@ def t_quantile_95(degrees_of_freedom: int) -> float:
     return _T_975[degrees_of_freedom - 1] if degrees_of_freedom <= len(_T_975) else 1.96
 
 
+def mean_and_standard_error(values) -> tuple[float, float]:
+    """Mean and standard error of the mean (0 for a single value) (lesson 03)."""
+    values = np.asarray(values, dtype=float)
+    if values.size == 0:
+        raise ValueError("no values to average.")
+    se = float(values.std(ddof=1) / np.sqrt(values.size)) if values.size > 1 else 0.0
+    return float(values.mean()), se
+
+
 def mean_with_interval(values) -> dict:
     """``{"mean", "low", "high", "half_width", "n", "values"}``: the mean over seeds and its 95 % CI (lesson 03).
 

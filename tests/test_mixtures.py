@@ -155,6 +155,10 @@ def test_mixture_render_changes_with_the_controls(cached):
     assert any("retrained live" in t.get_text() for t in live.axes[0].get_legend().get_texts())
     with pytest.raises(ValueError, match="was not swept"):
         mixture_summary(cached, 0.6)
+    from causal_course.experiments import mixture_values
+
+    with pytest.raises(ValueError, match="no model at share 0"):
+        mixture_values(cached, "tagged", 0.0, "heldout_sampled")
     with pytest.raises(ValueError, match="only models trained on tagged logs"):
         mixture_summary(cached, 0.5, "episodes", "experimenter")
     # nothing to ask for at 0 %: the figure says so instead of failing
@@ -198,12 +202,13 @@ def test_experiment_mixtures_fast_contract():
 
 def test_cached_sweep_supports_what_lesson_04_says(cached):
     """Each claim of lesson 04, checked against the cached sweep it prints (regenerating it re-checks them)."""
+    from functools import partial
+
+    from causal_course.experiments import mixture_values
     from causal_course.statistics import paired_difference
 
     shares = cached["shares"]
-
-    def seeds(condition, share, key):
-        return [run[key] for run in cached["conditions"][condition]["per_seed"][shares.index(share)]]
+    seeds = partial(mixture_values, cached)
 
     regression = [run["heldout_regression_5_samples"] for run in cached["baselines_per_seed"]]
     # 1. observers teach the observers' strategy: greedy within error, sampled somewhat below
