@@ -227,6 +227,10 @@ def test_cached_sweep_supports_what_lesson_04_says(cached):
     for share in (0.25, 0.5, 0.75):
         diff = paired_difference(seeds("steps", share, "heldout_sampled"), seeds("episodes", share, "heldout_sampled"))
         assert diff["excludes_zero"] and diff["mean"] < 0
+    # greedy on logs that mix both, 75 %: observes always and ends below the correlational strategy
+    correlational = [run["heldout_correlational"] for run in cached["baselines_per_seed"]]
+    below_corr = paired_difference(seeds("steps", 0.75, "heldout_greedy"), correlational)
+    assert below_corr["excludes_zero"] and below_corr["mean"] < 0
     # 6. a random experimenter teaches little
     assert np.mean(seeds("random", 1.0, "heldout_sampled")) < 0.75
     # source tags: asked as experimenter at 25 %, no loss shown against 100 %, a gain against untagged
