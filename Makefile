@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 LAB_ARGS ?=
 BIN := $(VENV)/bin
 
-.PHONY: setup lab test check browser site clean-venv
+.PHONY: setup lab test check browser sandbox site clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,7 +40,15 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else echo "note: install Chromium (e.g. sudo apt-get install chromium) to run the browser test"; fi; }
 
-test: setup browser
+# `causal-course grade` seals each submission off with bubblewrap (bwrap; Linux). As root,
+# install it with apt-get; otherwise say how, and the grading tests skip.
+sandbox:
+	@command -v bwrap >/dev/null 2>&1 || \
+	{ if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap; \
+	  else echo "note: install bubblewrap (e.g. sudo apt-get install bubblewrap) to grade and to run the grading tests"; fi; }
+
+test: setup browser sandbox
 	CAUSAL_COURSE_FAST=1 $(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 # The static course site (every lesson executed, exercises with folded solutions) in build/site.

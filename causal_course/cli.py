@@ -123,10 +123,26 @@ def _command_grade(args, extra) -> int:
         extra_exercises = load_extra_checks(args.extra_checks) if args.extra_checks else ()
         options = GradingOptions(timeout=args.timeout, submission_timeout=args.submission_timeout,
                                  memory_mb=args.memory, extra_exercises=extra_exercises,
-                                 lesson=_lesson_slug(args.lesson) if args.lesson else None)
+                                 lesson=_lesson_slug(args.lesson) if args.lesson else None,
+                                 sealed=not args.no_sandbox)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    problem = _output_problem(args.csv, args.feedback)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
+    if options.sealed:
+        from causal_course.grading.isolation import probe
+
+        reason = probe()
+        if reason:
+            print(f"error: {reason}", file=sys.stderr)
+            return 2
+    else:
+        print("warning: --no-sandbox: submissions run unsealed, with your rights: they can read and change "
+              "every file you can (solutions, other submissions, the gradebook) and reach the network.",
+              file=sys.stderr)
     if args.workers is not None and args.workers < 1:
         print("error: --workers must be at least 1, for instance --workers 2.", file=sys.stderr)
         return 2
@@ -157,6 +173,30 @@ def _command_grade(args, extra) -> int:
         if args.feedback:
             print(f"feedback files written to {args.feedback}/")
     return 0
+
+
+def _output_problem(csv_path, feedback_dir) -> str | None:
+    """Why ``--csv``/``--feedback`` cannot be written, checked before any grading (None: fine)."""
+    from pathlib import Path
+
+    if csv_path:
+        path = Path(csv_path)
+        if path.is_dir():
+            return f"--csv {csv_path} is a folder; give a file name, for instance --csv {Path(csv_path) / 'gradebook.csv'}."
+        if not path.parent.is_dir():
+            return (f"--csv {csv_path}: the folder {path.parent} does not exist; create it first "
+                    f"(mkdir -p {path.parent}).")
+        if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+            return f"--csv {csv_path}: cannot write there (no permission); choose another place."
+    if feedback_dir:
+        path = Path(feedback_dir)
+        if path.exists() and not path.is_dir():
+            return (f"--feedback {feedback_dir} is a file; it needs a folder (it is created if missing), "
+                    "for instance --feedback feedback/.")
+        existing = path if path.exists() else next((p for p in path.parents if p.exists()), Path("."))
+        if not os.access(existing, os.W_OK):
+            return f"--feedback {feedback_dir}: cannot write there (no permission); choose another place."
+    return None
 
 
 def _lesson_slug(name: str) -> str:
@@ -271,6 +311,9 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--csv", metavar="FILE", help="write a CSV gradebook")
     grade.add_argument("--feedback", metavar="DIR", help="write one Markdown feedback file per submission")
     grade.add_argument("--json", action="store_true", help="print one JSON object per submission")
+    grade.add_argument("--no-sandbox", action="store_true",
+                       help="run submissions without the bubblewrap sandbox: only for work you trust "
+                            "(they can then read and change your files; see docs/instructor.md)")
     grade.set_defaults(handler=_command_grade)
     experiment = sub.add_parser("experiment", help="run one of the course's experiments and print its figures")
     experiment.add_argument("name")

@@ -28,7 +28,7 @@ import sys
 FDS_VARIABLE = "CAUSAL_COURSE_SANDBOX_FDS"
 MEMORY_VARIABLE = "CAUSAL_COURSE_SANDBOX_MEMORY"
 OUTPUT_HEAD = 2_000  # characters of a cell's output kept for feedback
-MAX_FRAME = 64 * 2**20  # the grader refuses replies larger than this
+MAX_FRAME = 16 * 2**20  # the grader refuses replies larger than this (bounds its own memory)
 
 
 class UnreadableReply(Exception):
@@ -136,7 +136,17 @@ def decode(data, depth: int = 0):
         return int(text)
     if "__npy__" in data:
         try:
-            array = np.load(io.BytesIO(base64.b64decode(data["__npy__"])), allow_pickle=False)
+            raw = base64.b64decode(data["__npy__"], validate=True)
+            stream = io.BytesIO(raw)
+            version = np.lib.format.read_magic(stream)
+            read_header = {(1, 0): np.lib.format.read_array_header_1_0,
+                           (2, 0): np.lib.format.read_array_header_2_0}[version]
+            shape, _, dtype = read_header(stream)
+        except Exception as error:
+            raise UnreadableReply(f"a malformed array ({type(error).__name__})") from None
+        _check_array_header(shape, dtype, len(raw) - stream.tell())
+        try:
+            array = np.load(io.BytesIO(raw), allow_pickle=False)
         except Exception as error:
             raise UnreadableReply(f"a malformed array ({type(error).__name__})") from None
         return array[()] if data.get("__scalar__") and array.ndim == 0 else array
@@ -162,6 +172,32 @@ def decode(data, depth: int = 0):
     if "__unsupported__" in data:
         return Unsupported(str(data["__unsupported__"])[:200])
     raise UnreadableReply("an unknown kind of value")
+
+
+MAX_ELEMENTS = 50_000_000  # elements of one returned array the grader accepts
+
+
+def _check_array_header(shape, dtype, data_bytes: int) -> None:
+    """Refuse, before allocating anything, an array the grader should not build (lesson 00).
+
+    Only plain numbers, booleans and text (no object, void or structured types, which can claim
+    gigabytes of elements in a few bytes), at most :data:`MAX_ELEMENTS` elements, and exactly as
+    many data bytes as the header promises.
+    """
+    import numpy as np
+
+    if dtype.kind not in "biufcUS" or dtype.fields is not None or dtype.subdtype is not None or dtype.itemsize == 0:
+        raise UnreadableReply(f"an array of type {str(dtype)[:40]}; the grader reads numbers, booleans and text")
+    count = 1
+    for size in shape:
+        if not isinstance(size, int) or size < 0:
+            raise UnreadableReply("an array with a malformed shape")
+        count *= size
+        if count > MAX_ELEMENTS:
+            raise UnreadableReply(f"an array of more than {MAX_ELEMENTS:,} elements")
+    if count * dtype.itemsize != data_bytes:
+        raise UnreadableReply("an array whose data do not match its header")
+    del np
 
 
 def _as_list(value) -> list:
@@ -310,6 +346,7 @@ class _Worker:
                 reply = {"op": "raised", "ename": "KeyboardInterrupt", "evalue": ""}
             except Exception as error:  # a value the codec cannot handle, and the like
                 reply = {"op": "error", "message": f"{type(error).__name__}: {_short(error)}"}
+            reply["id"] = request.get("id")
             try:
                 self.reply(reply)
             except KeyboardInterrupt:

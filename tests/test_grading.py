@@ -14,7 +14,10 @@ import pytest
 from causal_course.checks import exercises_for, lessons
 from causal_course.grading import GradingOptions, feedback_markdown, grade_submissions, is_check_cell, write_feedback
 
-pytestmark = pytest.mark.xdist_group("grading")
+from causal_course.grading.isolation import probe
+
+pytestmark = [pytest.mark.xdist_group("grading"),
+              pytest.mark.skipif(probe() is not None, reason=f"no grading sandbox here: {probe()}")]
 
 LESSON = "01_seeing_vs_doing"
 TIMEOUT = 8
@@ -356,7 +359,21 @@ def test_every_lessons_solution_gets_full_marks_and_stubs_zero(root, lesson):
     assert stubs["score"] == 0 and len(stubs["exercises"]) == len(exercises_for(lesson))
 
 
-def test_a_submission_that_rewrites_package_files_is_flagged(root, tmp_path, monkeypatch):
+def test_a_sealed_submission_cannot_write_package_files(root, tmp_path):
+    from causal_course.grading.grader import PACKAGE_DIR
+
+    target = PACKAGE_DIR / "checks" / "lesson01.py"
+    before = target.read_bytes()
+    nb = nbformat.read(root / "exercises" / f"{LESSON}.ipynb", as_version=4)
+    _insert_after_setup(nb, f"open({str(target)!r}, 'a').write('\\nEXERCISES = []\\n')")
+    nbformat.write(nb, tmp_path / "tamper.ipynb")
+    (report,) = grade_submissions([tmp_path / "tamper.ipynb"], options=GradingOptions(timeout=30))
+    assert target.read_bytes() == before
+    assert report["score"] == 0
+    assert any("Read-only file system" in e for e in report["errors"]), report["errors"]
+
+
+def test_an_unsealed_submission_that_rewrites_package_files_is_flagged(root, tmp_path, monkeypatch):
     import shutil
 
     import causal_course.grading.grader as grader
@@ -368,6 +385,6 @@ def test_a_submission_that_rewrites_package_files_is_flagged(root, tmp_path, mon
     target = copy / "checks" / "lesson01.py"
     _insert_after_setup(nb, f"open({str(target)!r}, 'a').write('\\nEXERCISES = []\\n')")
     nbformat.write(nb, tmp_path / "tamper.ipynb")
-    (report,) = grade_submissions([tmp_path / "tamper.ipynb"], options=GradingOptions(timeout=30))
+    (report,) = grade_submissions([tmp_path / "tamper.ipynb"], options=GradingOptions(timeout=30, sealed=False))
     assert report["score"] == 0
     assert any("package's files changed" in e and "checks/lesson01.py" in e for e in report["errors"]), report["errors"]

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import builtins
 import hashlib
+import json
 import os
 import re
+import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -16,9 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from causal_course.checks import Exercise, exercises_for, lessons, run_check
+from causal_course.grading.isolation import check_available
 from causal_course.grading.sandbox_client import RequestTimeout, Sandbox, SandboxDied
-from causal_course.grading.submissions import (NotANotebook, identify_lesson, is_check_cell, read_submission,
-                                               submission_paths)
+from causal_course.grading.submissions import (NotANotebook, duplicate_counts, identify_lesson, is_check_cell,
+                                               lesson_conflicts, read_submission, submission_paths)
 from causal_course.sandbox import UnreadableReply, Unsupported, decode
 
 DEFAULT_TIMEOUT = 60.0
@@ -36,6 +39,7 @@ class GradingOptions:
     memory_mb: int = DEFAULT_MEMORY_MB  # address-space limit of the submission's process
     extra_exercises: tuple = ()  # hidden checks from --extra-checks
     lesson: str | None = None  # grade every submission as this lesson (else: from its metadata or name)
+    sealed: bool = True  # run each submission sealed off (causal_course.grading.isolation); False: --no-sandbox
 
     def __post_init__(self):
         for name in ("timeout", "submission_timeout"):
@@ -278,11 +282,13 @@ def grade_notebook(path, options: GradingOptions | None = None, timeout: float |
             path, "cannot tell which lesson this notebook belongs to: its metadata has no causal_course.lesson "
                   f"and its file name does not start with one of {lessons()}")
     exercises = _exercises(lesson, options)
+    notes = lesson_conflicts(notebook, path, lesson)
     cells = [(i, c["source"]) for i, c in enumerate(notebook["cells"])
              if c["cell_type"] == "code" and c["source"].strip() and not is_check_cell(c["source"])]
 
     with tempfile.TemporaryDirectory(prefix="causal-course-grade-") as workdir:
-        session = _Session(Sandbox(options.memory_mb, Path(workdir)), cells, options,
+        (Path(workdir) / "submission.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+        session = _Session(Sandbox(options.memory_mb, Path(workdir), options.sealed), cells, options,
                            deadline=time.monotonic() + options.submission_timeout)
         errors: list[str] = []
         try:
@@ -308,7 +314,7 @@ def grade_notebook(path, options: GradingOptions | None = None, timeout: float |
                 results.append(_grade_exercise(exercise, session, found, notebook))
         finally:
             session.sandbox.close()
-    errors = _cell_errors(session, options) + errors
+    errors = notes + _cell_errors(session, options) + errors
     return _report(path, exercises, results, errors)
 
 
@@ -344,9 +350,10 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
 def package_fingerprint(folder: Path) -> dict[str, str]:
-    """SHA-256 of every Python file of the package, to notice a submission that rewrites them (lesson 00)."""
+    """SHA-256 of every file of the package (compiled bytecode included), to notice a submission that
+    plants or rewrites one (lesson 00). Sealed submissions cannot write there; this is a second line."""
     digests = {}
-    for path in sorted(Path(folder).rglob("*.py")):
+    for path in sorted(p for p in Path(folder).rglob("*") if p.is_file() or p.is_symlink()):
         try:
             digests[str(path.relative_to(folder))] = hashlib.sha256(path.read_bytes()).hexdigest()
         except OSError:
@@ -367,13 +374,26 @@ def grade_submissions(paths, timeout: float = DEFAULT_TIMEOUT, progress=None, wo
         workers = os.cpu_count() or 1
     if not isinstance(workers, int) or workers < 1:
         raise ValueError(f"workers must be a positive integer, got {workers!r}.")
+    if options.sealed:
+        check_available()  # refuse to run submissions unsealed unless the instructor said so
     for lesson in lessons():
         exercises_for(lesson)  # load every check before any submission runs
     package_dir = PACKAGE_DIR
+    writes_bytecode = sys.dont_write_bytecode
+    sys.dont_write_bytecode = True  # so that the grader's own imports change no file of the package
+    try:
+        return _grade_all(paths, progress, workers, options, package_dir)
+    finally:
+        sys.dont_write_bytecode = writes_bytecode
+
+
+def _grade_all(paths, progress, workers, options, package_dir) -> list[dict]:
     before = package_fingerprint(package_dir)
 
+    duplicates = duplicate_counts(paths)
+
     def grade(path: Path) -> dict:
-        if not path.exists():
+        if not path.exists() and not path.is_symlink():
             return _failed_report(path, "no such file", _exercises(options.lesson, options) if options.lesson else ())
         try:
             report = grade_notebook(path, options)
@@ -386,6 +406,9 @@ def grade_submissions(paths, timeout: float = DEFAULT_TIMEOUT, progress=None, wo
                 f"the course package's files changed while this submission was being graded ({', '.join(changed[:5])}): "
                 "a submission may have written to them. Restore the package (git checkout, or reinstall) and "
                 "grade this batch again")
+        times = duplicates.get(os.path.normcase(os.path.abspath(path)))
+        if times:
+            report["errors"].append(f"this file was given {times} times; it was graded once")
         return report
 
     reports = []

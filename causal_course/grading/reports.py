@@ -6,7 +6,37 @@ Introduced in lesson 00 (how exercises are graded).
 from __future__ import annotations
 
 import csv
+import io
+import os
+import tempfile
 from pathlib import Path
+
+from causal_course.grading.submissions import student_name
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value):
+    """A CSV cell a spreadsheet shows as text: strings starting like a formula get a leading quote."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _write_atomically(target: Path, text: str) -> None:
+    """Write ``text`` to a temporary file beside ``target``, then rename it over ``target``."""
+    target = Path(target)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        os.replace(temporary, target)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
 
 
 def write_gradebook(reports: list[dict], file) -> None:
@@ -16,16 +46,17 @@ def write_gradebook(reports: list[dict], file) -> None:
         for exercise in report["exercises"]:
             if exercise["id"] not in exercise_ids:
                 exercise_ids.append(exercise["id"])
-    with open(file, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["path", "student", "score", "max_score", *[f"exercise {i}" for i in exercise_ids], "errors"])
-        for report in reports:
-            points = {e["id"]: e["points"] for e in report["exercises"]}
-            writer.writerow([
-                report["path"], Path(report["path"]).stem, report["score"], report["max_score"],
-                *[points.get(i, "") for i in exercise_ids],
-                "; ".join(report["errors"]),
-            ])
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["path", "student", "score", "max_score", *[f"exercise {i}" for i in exercise_ids], "errors"])
+    for report in reports:
+        points = {e["id"]: e["points"] for e in report["exercises"]}
+        writer.writerow([_cell(value) for value in [
+            report["path"], student_name(report["path"]), report["score"], report["max_score"],
+            *[points.get(i, "") for i in exercise_ids],
+            "; ".join(report["errors"]),
+        ]])
+    _write_atomically(Path(file), buffer.getvalue())
 
 
 def feedback_markdown(report: dict) -> str:
@@ -47,19 +78,30 @@ def feedback_markdown(report: dict) -> str:
     return "\n".join(lines)
 
 
+def feedback_names(paths) -> list[Path]:
+    """One feedback file name per submission, unique and stable: the submission's path relative to the
+    folder the batch shares, with ``.md`` for ``.ipynb`` (lesson 00). ``dA/alice.ipynb`` and
+    ``dB/alice.ipynb`` give ``dA/alice.md`` and ``dB/alice.md``; no counter is ever appended."""
+    absolute = [Path(os.path.abspath(p)) for p in paths]
+    if not absolute:
+        return []
+    common = Path(os.path.commonpath([str(p.parent) for p in absolute]))
+    names = []
+    for path in absolute:
+        relative = path.relative_to(common)
+        names.append(relative.with_name((relative.stem or "submission") + ".md"))
+    return names
+
+
 def write_feedback(reports: list[dict], folder) -> list[Path]:
-    """One Markdown feedback file per submission in ``folder``; returns their paths (lesson 00)."""
+    """One Markdown feedback file per submission in ``folder`` (see :func:`feedback_names`); returns
+    their paths (lesson 00). Each file is written to a temporary name, then renamed."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    written, used = [], set()
-    for report in reports:
-        stem = Path(report["path"]).stem or "submission"
-        name, n = stem, 1
-        while name in used:
-            n += 1
-            name = f"{stem}-{n}"
-        used.add(name)
-        target = folder / f"{name}.md"
-        target.write_text(feedback_markdown(report), encoding="utf-8")
+    written = []
+    for report, name in zip(reports, feedback_names([r["path"] for r in reports])):
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomically(target, feedback_markdown(report))
         written.append(target)
     return written
