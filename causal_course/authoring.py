@@ -117,7 +117,13 @@ def sync_exercises(root: Path, check_only: bool = False) -> list[str]:
     exercises_dir.mkdir(exist_ok=True)
     solution_paths = sorted(solutions_dir.glob("*.ipynb"))
     for solution_path in solution_paths:
-        solution = nbformat.read(solution_path, as_version=4)
+        try:
+            solution = nbformat.read(solution_path, as_version=4)
+        except Exception as error:  # corrupt JSON, not a notebook, unreadable: name the file and the fix
+            raise AuthoringError(
+                f"{solution_path.relative_to(root)} is not a readable notebook ({type(error).__name__}: "
+                f"{str(error).splitlines()[0][:160] if str(error) else 'no detail'}); restore it from git "
+                f"(git checkout -- {solution_path.relative_to(root)}) or fix its JSON.") from None
         exercise = make_exercise_notebook(solution, name=str(solution_path.relative_to(root)))
         target = exercises_dir / solution_path.name
         text = nbformat.writes(nbformat.from_dict(exercise)) + "\n"

@@ -242,3 +242,15 @@ def test_experiment_lesson07_json(name):
     else:
         assert set(data["worlds"]) == {"deterministic", "lucky"}
         assert {"expert", "clone all", "clone best 25%", "asked 190", "data"} <= set(data["worlds"]["lucky"])
+
+
+def test_exercises_check_names_a_corrupt_solution_file(root, tmp_path, monkeypatch, capsys):
+    for folder in ("notebooks", "solutions", "exercises"):
+        (tmp_path / folder).mkdir()
+    name = "01_seeing_vs_doing.ipynb"
+    text = (root / "solutions" / name).read_text()
+    (tmp_path / "solutions" / name).write_text(text[: len(text) // 2])
+    monkeypatch.setenv("CAUSAL_COURSE_ROOT", str(tmp_path))
+    assert main(["exercises", "--check"]) == 2
+    err = capsys.readouterr().err
+    assert f"solutions/{name} is not a readable notebook" in err and "git checkout" in err and "Traceback" not in err

@@ -301,3 +301,15 @@ def test_output_paths_are_checked_before_grading(root, tmp_path, flag, make, say
                            flag, str(target)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and says in done.stderr, done.stderr
     assert "Traceback" not in done.stderr and "/10" not in done.stdout  # nothing graded
+
+
+def test_no_control_group_is_left_behind(batch):
+    from causal_course.grading.isolation import ControlGroup, _own_cgroup
+
+    root = ControlGroup.ROOT
+    if (root / "cgroup.controllers").exists():
+        parents = [root / _own_cgroup("")]
+    else:
+        parents = [root / "memory" / _own_cgroup("memory"), root / "pids" / _own_cgroup("pids")]
+    left = [p for parent in parents if parent.is_dir() for p in parent.glob("causal-course-*")]
+    assert left == [], left[:3]

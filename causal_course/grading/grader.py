@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from causal_course.checks import Exercise, exercises_for, lessons, run_check
-from causal_course.grading.isolation import check_available
+from causal_course.grading.isolation import ControlGroup, check_available
 from causal_course.grading.sandbox_client import RequestTimeout, Sandbox, SandboxDied
 from causal_course.grading.submissions import (NotANotebook, duplicate_counts, identify_lesson, is_check_cell,
                                                lesson_conflicts, read_submission, submission_paths)
@@ -385,6 +385,8 @@ def grade_submissions(paths, timeout: float = DEFAULT_TIMEOUT, progress=None, wo
         return _grade_all(paths, progress, workers, options, package_dir)
     finally:
         sys.dont_write_bytecode = writes_bytecode
+        if options.sealed:
+            ControlGroup.sweep()
 
 
 def _grade_all(paths, progress, workers, options, package_dir) -> list[dict]:

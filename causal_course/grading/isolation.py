@@ -222,14 +222,36 @@ class ControlGroup:
                     continue
         return False
 
-    def remove(self) -> None:
-        """Delete the group (after its processes are gone; a group still in use is left to the system)."""
+    def remove(self) -> bool:
+        """Delete the group once its processes are gone; True when nothing of it is left."""
+        left = []
         for folder in reversed(self.folders):
             try:
                 folder.rmdir()
-            except OSError:
+            except FileNotFoundError:
                 pass
-        self.folders = []
+            except OSError:  # still holds a dying process
+                left.append(folder)
+        self.folders = list(reversed(left))
+        return not self.folders
+
+    @classmethod
+    def sweep(cls) -> None:
+        """Delete this grader's leftover, empty groups (one still in use cannot be deleted and stays)."""
+        parents = []
+        try:
+            if (cls.ROOT / "cgroup.controllers").exists():
+                parents.append(cls.ROOT / _own_cgroup(""))
+            else:
+                parents += [cls.ROOT / "memory" / _own_cgroup("memory"), cls.ROOT / "pids" / _own_cgroup("pids")]
+        except OSError:
+            return
+        for parent in parents:
+            for folder in parent.glob("causal-course-*"):
+                try:
+                    folder.rmdir()
+                except OSError:
+                    pass
 
 
 def _own_cgroup(controller: str) -> str:

@@ -127,11 +127,10 @@ class Sandbox:
         except subprocess.TimeoutExpired:
             pass
         if self.group is not None:
-            for _ in range(50):  # the kernel empties the group a moment after the namespace ends
-                self.group.remove()
-                if not self.group.folders:
+            for _ in range(100):  # the kernel empties the group a moment after the namespace ends
+                if self.group.remove():
                     break
-                time.sleep(0.01)
+                time.sleep(0.02)
 
     # --------------------------------------------------------------- pipes
     def _watch(self) -> None:
