@@ -21,18 +21,29 @@ import itertools
 import numpy as np
 
 from causal_course.episodes import (
+    N_EXPLORATION_ACTIONS,
     N_EXPLORATION_STEPS,
     N_VARIABLES,
     OBSERVE,
+    SPLITS,
     EpisodeBatch,
     best_goal_values,
+    check_env,
     estimated_effects,
     expert_exploration,
     goal_from_estimates,
     run_exploration,
     sample_worlds,
 )
-from causal_course.validation import check_finite_number, check_n_samples, check_rng
+from causal_course.validation import (
+    check_choice,
+    check_index_array,
+    check_n_samples,
+    check_probability,
+    check_rng,
+    check_shape,
+    invalid,
+)
 
 CUE_SIZES = (2, 3)
 HELDOUT_PAIR = (3, 4)
@@ -44,9 +55,21 @@ def all_cue_combinations() -> list:
     return [c for size in CUE_SIZES for c in itertools.combinations(range(N_VARIABLES), size)]
 
 
+def _check_cue(cue, n_episodes: int | None, allow_missing: bool = False) -> np.ndarray:
+    """A cue mask ``(n, 5)`` of 0/1 (and -1 rows for "no cue possible" where ``allow_missing``)."""
+    cue = np.asarray(cue)
+    check_shape(cue, "cue", (n_episodes, N_VARIABLES) if cue.ndim != 1 else (N_VARIABLES,),
+                fix="pass one row of 5 zeros and ones per episode (1 marks a cued variable)")
+    allowed = (-1, 0, 1) if allow_missing else (0, 1)
+    if cue.dtype == object or not np.isin(cue, allowed).all():
+        raise invalid("cue", f"a mask of {' and '.join(map(str, allowed))} values", "other values",
+                      "mark each cued variable with 1 and the others with 0")
+    return cue
+
+
 def is_heldout_cue(cue: np.ndarray) -> np.ndarray:
     """True for cue masks ``(n, 5)`` that hold both variables of :data:`HELDOUT_PAIR` (lesson 03)."""
-    cue = np.asarray(cue)
+    cue = _check_cue(cue, None, allow_missing=True)
     return (cue[..., HELDOUT_PAIR[0]] > 0) & (cue[..., HELDOUT_PAIR[1]] > 0)
 
 
@@ -57,11 +80,11 @@ def sample_cues(effects: np.ndarray, target: np.ndarray, rng: np.random.Generato
     (episodes whose target is X3 or X4 cannot have one and get ``-1`` rows: drop them),
     ``"all"`` anything.
     """
-    if split not in CUE_SPLITS:
-        raise ValueError(f"split must be one of {CUE_SPLITS}, got {split!r}.")
+    check_choice(split, CUE_SPLITS, "split")
     rng = check_rng(rng)
     n = len(target)
-    best = np.argmax(best_goal_values(effects, target), axis=1)
+    best = np.argmax(best_goal_values(effects, target), axis=1)  # checks effects and target
+    target = np.asarray(target)
     cue = np.zeros((n, N_VARIABLES), dtype=np.int64)
     pending = np.ones(n, dtype=bool)
     if split == "heldout":
@@ -95,7 +118,11 @@ def cued_exploration(cue: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
     Rows of ``cue`` that are all 0 (no cue) get the uncued expert's exploration: every variable once.
     """
-    cue = np.asarray(cue)
+    cue = _check_cue(cue, None)
+    if cue.ndim != 2:
+        raise invalid("cue", f"a 2-D mask (n_episodes, {N_VARIABLES})", f"shape {cue.shape}",
+                      "add a batch axis with cue[None]")
+    rng = check_rng(rng)
     n = cue.shape[0]
     order = expert_exploration(n, rng)  # codes 1..5 in a random order
     cued = np.take_along_axis(cue, order - 1, axis=1) > 0
@@ -117,10 +144,11 @@ def cue_episodes(n_episodes: int, rng: np.random.Generator, cued_share: float = 
     uncued experts choose equally well.
     """
     n_episodes = check_n_samples(n_episodes, "n_episodes")
-    share = check_finite_number(cued_share, "cued_share")
-    if not 0.0 <= share <= 1.0:
-        raise ValueError(f"cued_share must be between 0 and 1, got {share}.")
+    share = check_probability(cued_share, "cued_share")
     rng = check_rng(rng)
+    check_choice(cue_split, CUE_SPLITS, "cue_split")
+    check_choice(structure_split, SPLITS, "structure_split")
+    check_env(env)
     worlds, target = sample_worlds(n_episodes, rng, structure_split, env)
     cue = sample_cues(worlds.effects, target, rng, cue_split)
     keep = cue[:, 0] >= 0
@@ -135,6 +163,8 @@ def cue_episodes(n_episodes: int, rng: np.random.Generator, cued_share: float = 
 
 def cue_sampler(cued_share: float = 0.5, env: str = "standard"):
     """A ``make_batch(batch_size, rng)`` of cued and uncued expert logs on training cues (lesson 03)."""
+    cued_share = check_probability(cued_share, "cued_share")
+    check_env(env)
 
     def make_batch(batch_size: int, rng: np.random.Generator) -> EpisodeBatch:
         return cue_episodes(batch_size, rng, cued_share, "train", "train", env)
@@ -144,7 +174,9 @@ def cue_sampler(cued_share: float = 0.5, env: str = "standard"):
 
 def interventions_outside_cue(actions: np.ndarray, cue: np.ndarray) -> float:
     """The share of interventions that went to variables the cue did not mark (cued episodes only) (lesson 03)."""
-    actions, cue = np.asarray(actions), np.asarray(cue)
+    actions = check_index_array(actions, "actions", N_EXPLORATION_ACTIONS, ("n_episodes", "n_steps"),
+                                "an exploration action", fix="pass logged actions, e.g. batch.actions")
+    cue = _check_cue(cue, len(actions))
     cued_rows = cue.sum(axis=1) > 0
     acted = actions[cued_rows]
     rows, steps = np.nonzero(acted > 0)
@@ -155,4 +187,8 @@ def interventions_outside_cue(actions: np.ndarray, cue: np.ndarray) -> float:
 
 def experiments_per_episode(actions: np.ndarray) -> float:
     """The mean number of intervention steps per episode (lesson 03)."""
-    return float(np.mean((np.asarray(actions) > 0).sum(axis=1)))
+    actions = check_index_array(actions, "actions", N_EXPLORATION_ACTIONS, ("n_episodes", "n_steps"),
+                                "an exploration action", fix="pass logged actions, e.g. batch.actions")
+    if len(actions) == 0:
+        raise invalid("actions", "at least one episode (row)", "shape (0, ...)", "pass logged actions, e.g. batch.actions")
+    return float(np.mean((actions > 0).sum(axis=1)))

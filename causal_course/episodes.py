@@ -49,7 +49,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from causal_course.validation import check_n_samples, check_rng
+from causal_course.validation import (
+    as_float_array,
+    check_acyclic,
+    check_choice,
+    check_finite_array,
+    check_index_array,
+    check_n_samples,
+    check_rng,
+    check_shape,
+    check_square,
+    invalid,
+)
 
 N_VARIABLES = 5
 N_EXPLORATION_STEPS = 5
@@ -68,9 +79,47 @@ HIDDEN_WEIGHT_VALUES = (-1.0, 1.0)  # its edge into every observed variable ("co
 
 def check_env(env) -> str:
     """``env`` if it names an environment variant, else a ValueError listing them (lesson 03)."""
-    if env not in ENVIRONMENTS:
-        raise ValueError(f"env must be one of {ENVIRONMENTS}, got {env!r}; for example env=\"confounded\".")
-    return env
+    return check_choice(env, ENVIRONMENTS, "env", 'for example env="confounded"')
+
+
+def _check_weights(weights, name: str = "weights") -> np.ndarray:
+    """Episode structures: finite ``(n_episodes, 5, 5)`` weights of DAGs (one vectorised cycle test)."""
+    weights = check_finite_array(weights, name)
+    check_shape(weights, name, (None, N_VARIABLES, N_VARIABLES),
+                fix="draw them with sample_worlds or random_dag_weights, or add a batch axis with weights[None]")
+    check_acyclic(weights, name)
+    return weights
+
+
+def _check_effects(effects, n_episodes: int | None = None, name: str = "effects") -> np.ndarray:
+    effects = check_finite_array(effects, name)
+    check_shape(effects, name, (n_episodes, N_VARIABLES, N_VARIABLES),
+                fix="pass the total effects of the episodes, e.g. batch.effects or total_effects(weights)")
+    return effects
+
+
+def _check_target(target, n_episodes: int, name: str = "target") -> np.ndarray:
+    return check_index_array(target, name, N_VARIABLES, (n_episodes,), "a variable index",
+                             fix="pass one target variable per episode, e.g. batch.target")
+
+
+def _check_actions(actions, n_episodes: int | None, name: str = "actions") -> np.ndarray:
+    actions = check_index_array(actions, name, N_EXPLORATION_ACTIONS, None, "an exploration action (0 observes, "
+                                f"i + 1 is do(X_i = 5))", fix="pass exploration actions as logged, e.g. batch.actions")
+    check_shape(actions, name, (n_episodes, None), fix="pass one row of exploration actions per episode")
+    return actions
+
+
+def _check_values(values, actions: np.ndarray, name: str = "values") -> np.ndarray:
+    values = check_finite_array(values, name)
+    check_shape(values, name, actions.shape + (N_VARIABLES,),
+                described=f"{actions.shape + (N_VARIABLES,)} (one row of {N_VARIABLES} values per logged step)",
+                fix="pass the values seen after each action, e.g. batch.values")
+    return values
+
+
+def _check_optional_rng(rng):
+    return None if rng is None else check_rng(rng)
 
 
 @dataclass
@@ -89,8 +138,17 @@ class Worlds:
     effects: np.ndarray = field(default=None, repr=False)
 
     def __post_init__(self):
-        if self.effects is None:
-            self.effects = total_effects(self.weights)
+        if self.effects is None:  # built from outside: check everything once (the course's own code passes effects)
+            self.weights = _check_weights(self.weights)
+            n = len(self.weights)
+            self.noise_sd = check_shape(check_finite_array(self.noise_sd, "noise_sd"), "noise_sd", (n, N_VARIABLES))
+            if np.any(self.noise_sd < 0):
+                raise invalid("noise_sd", "non-negative (standard deviations)", float(self.noise_sd.min()),
+                              "pass noise scales of at least 0")
+            self.hidden_weights = check_shape(check_finite_array(self.hidden_weights, "hidden_weights"),
+                                              "hidden_weights", (n, N_VARIABLES))
+            check_env(self.env)
+            self.effects = _total_effects(self.weights)
 
     def __len__(self) -> int:
         return self.weights.shape[0]
@@ -116,22 +174,31 @@ def as_worlds(worlds) -> Worlds:
     """``worlds`` itself, or a plain ``weights`` array wrapped as standard-environment worlds (lesson 03)."""
     if isinstance(worlds, Worlds):
         return worlds
-    weights = np.asarray(worlds, dtype=float)
+    weights = as_float_array(worlds, "weights")
     if weights.ndim != 3 or weights.shape[1:] != (N_VARIABLES, N_VARIABLES):
-        raise ValueError(f"expected Worlds or weights of shape (n_episodes, {N_VARIABLES}, {N_VARIABLES}), "
-                         f"got shape {weights.shape}; draw them with sample_worlds or random_dag_weights.")
+        raise invalid("weights", f"Worlds, or weights of shape (n_episodes, {N_VARIABLES}, {N_VARIABLES})",
+                      f"shape {weights.shape}", "draw them with sample_worlds or random_dag_weights")
+    weights = _check_weights(weights)
     n = weights.shape[0]
-    return Worlds(weights, np.full((n, N_VARIABLES), NOISE_SD), np.zeros((n, N_VARIABLES)))
+    return Worlds(weights, np.full((n, N_VARIABLES), NOISE_SD), np.zeros((n, N_VARIABLES)), "standard",
+                  _total_effects(weights))
 
 
 def random_worlds(weights: np.ndarray, rng: np.random.Generator, env: str = "standard",
                   effects: np.ndarray | None = None) -> Worlds:
     """Worlds on the given structures with the noise and hidden variable of ``env`` (lesson 03).
 
-    ``effects`` (the total effects of ``weights``) may be passed to save recomputing them.
+    ``effects`` (the total effects of ``weights``) may be passed to save recomputing them (they
+    are then trusted: only their shape is checked).
     """
     check_env(env)
-    weights = np.asarray(weights, dtype=float)
+    rng = check_rng(rng)
+    if effects is None:
+        weights = _check_weights(weights)
+        effects = _total_effects(weights)
+    else:
+        weights = check_shape(np.asarray(weights, dtype=float), "weights", (None, N_VARIABLES, N_VARIABLES))
+        check_shape(np.asarray(effects), "effects", weights.shape, fix="pass the total effects of these weights")
     n = weights.shape[0]
     noise_sd = np.full((n, N_VARIABLES), NOISE_SD)
     hidden = np.zeros((n, N_VARIABLES))
@@ -159,9 +226,16 @@ def random_dag_weights(n_episodes: int, rng: np.random.Generator) -> np.ndarray:
 def total_effects(weights: np.ndarray) -> np.ndarray:
     """``effects[b, i, j]``: the total effect of ``X_i`` on ``X_j`` (sum over directed paths) (lesson 03).
 
-    The diagonal is 1. For a DAG on n variables, ``(I - W)^-1 = I + W + W^2 + ... + W^(n-1)``.
+    The diagonal is 1. For a DAG on n variables, ``(I - W)^-1 = I + W + W^2 + ... + W^(n-1)``;
+    ``weights`` (one ``(n, n)`` matrix or a batch ``(..., n, n)``) must be DAGs, or the sum
+    would stop short of the paths that go round a cycle.
     """
-    weights = np.asarray(weights, dtype=float)
+    weights = check_square(weights, "weights", batch=True)
+    check_acyclic(weights, "weights")
+    return _total_effects(weights)
+
+
+def _total_effects(weights: np.ndarray) -> np.ndarray:
     n = weights.shape[-1]
     effects = np.broadcast_to(np.eye(n), weights.shape).copy()
     power = effects.copy()
@@ -176,7 +250,7 @@ def ancestry(weights: np.ndarray) -> np.ndarray:
 
     Uses the edges, not the effects: paths whose effects cancel still make an ancestor.
     """
-    adjacency = (np.asarray(weights) != 0).astype(np.int64)
+    adjacency = (check_square(weights, "weights", batch=True) != 0).astype(np.int64)
     reach = adjacency.copy()
     power = adjacency.copy()
     for _ in range(adjacency.shape[-1] - 2):
@@ -190,7 +264,16 @@ def is_heldout(weights: np.ndarray) -> np.ndarray:
 
     Follows edges (not effects, which may cancel) outward from X0, one step at a time.
     """
-    adjacency = (np.asarray(weights) != 0).astype(np.float64)
+    weights = check_square(weights, "weights", batch=True)
+    if weights.shape[-1] < 2:
+        raise invalid("weights", "matrices on at least 2 variables (X0 and X1)", f"shape {weights.shape}",
+                      "pass the episodes' (n_episodes, 5, 5) weights")
+    check_acyclic(weights, "weights")
+    return _is_heldout(weights)
+
+
+def _is_heldout(weights: np.ndarray) -> np.ndarray:
+    adjacency = (weights != 0).astype(np.float64)
     reached = adjacency[..., 0, :]
     for _ in range(adjacency.shape[-1] - 2):
         reached = np.minimum(reached + (reached[..., None, :] @ adjacency)[..., 0, :], 1.0)
@@ -199,6 +282,11 @@ def is_heldout(weights: np.ndarray) -> np.ndarray:
 
 def best_goal_values(effects: np.ndarray, target: np.ndarray) -> np.ndarray:
     """``values[b, j] = |total effect of X_j on the target|``, with the target itself set to -inf (lesson 03)."""
+    effects = _check_effects(effects)
+    return _best_goal_values(effects, _check_target(target, len(effects)))
+
+
+def _best_goal_values(effects: np.ndarray, target: np.ndarray) -> np.ndarray:
     n_episodes = effects.shape[0]
     values = np.abs(effects[np.arange(n_episodes), :, target])
     values[np.arange(n_episodes), target] = -np.inf
@@ -207,7 +295,12 @@ def best_goal_values(effects: np.ndarray, target: np.ndarray) -> np.ndarray:
 
 def is_critical(effects: np.ndarray, target: np.ndarray) -> np.ndarray:
     """True where the target is X1 and X0 is its unique best cause (lesson 03)."""
-    values = best_goal_values(effects, target)
+    effects = _check_effects(effects)
+    return _is_critical(effects, _check_target(target, len(effects)))
+
+
+def _is_critical(effects: np.ndarray, target: np.ndarray) -> np.ndarray:
+    values = _best_goal_values(effects, target)
     best = values[:, 0]
     others = np.delete(values, 0, axis=1).max(axis=1)
     return (target == 1) & (best > others + 1e-9)
@@ -239,27 +332,29 @@ def sample_structures(n_episodes: int, rng: np.random.Generator, split: str = "t
     ``"critical"`` (held-out, target X1, X0 its unique best cause) or ``"all"``. Every episode's
     target has at least one cause, so there is always something to find.
     """
-    if split not in SPLITS:
-        raise ValueError(f"split must be one of {SPLITS}, got {split!r}.")
+    check_choice(split, SPLITS, "split")
     n_episodes = check_n_samples(n_episodes, "n_episodes")
     rng = check_rng(rng)
+    if n_episodes == 0:  # a valid, empty request
+        empty = np.zeros((0, N_VARIABLES, N_VARIABLES))
+        return empty, empty.copy(), np.zeros(0, dtype=np.int64)
     kept_weights, kept_effects, kept_targets, have = [], [], [], 0
     oversample = {"train": 2.0, "heldout": 3.0, "critical": 12.0, "all": 1.1}[split]
     while have < n_episodes:
         batch = max(64, int(oversample * (n_episodes - have)))
         weights = random_dag_weights(batch, rng)
-        effects = total_effects(weights)
+        effects = _total_effects(weights)
         keep = np.abs(effects * (1 - np.eye(N_VARIABLES))).max(axis=(1, 2)) > 0  # at least one effect
         if split == "critical":
             target = np.ones(batch, dtype=np.int64)
         else:
             target = _choose_targets(effects, rng)
         if split == "train":
-            keep &= ~is_heldout(weights)
+            keep &= ~_is_heldout(weights)
         elif split == "heldout":
-            keep &= is_heldout(weights)
+            keep &= _is_heldout(weights)
         elif split == "critical":
-            keep &= is_heldout(weights) & is_critical(effects, target)
+            keep &= _is_heldout(weights) & _is_critical(effects, target)
         kept_weights.append(weights[keep])
         kept_effects.append(effects[keep])
         kept_targets.append(target[keep])
@@ -285,11 +380,21 @@ def exploration_step(weights, actions: np.ndarray, rng: np.random.Generator,
     worlds = as_worlds(weights)
     actions = np.asarray(actions)
     n_episodes = len(worlds)
-    if actions.shape != (n_episodes,) or actions.min(initial=0) < 0 or actions.max(initial=0) >= N_EXPLORATION_ACTIONS:
-        raise ValueError(
-            f"actions must hold one exploration action per episode (shape ({n_episodes},)), each 0 (observe) or "
-            f"1 to {N_VARIABLES} (do(X_i = 5) is i + 1); got shape {actions.shape}."
-        )
+    integer = np.issubdtype(actions.dtype, np.integer) and actions.dtype != bool
+    if (actions.shape != (n_episodes,) or not (integer or actions.size == 0)
+            or (integer and (actions.min(initial=0) < 0 or actions.max(initial=0) >= N_EXPLORATION_ACTIONS))):
+        values = f", values {actions.min()} to {actions.max()}" if integer and actions.size else ""
+        raise invalid("actions", f"one exploration action per episode (shape ({n_episodes},)), each an integer, 0 "
+                      f"(observe) or 1 to {N_VARIABLES} (do(X_i = 5) is i + 1)",
+                      f"shape {actions.shape}, dtype {actions.dtype}{values}", "pass integer actions, one per episode")
+    rng = check_rng(rng)
+    if effects is not None:
+        effects = _check_effects(effects, n_episodes)
+    return _exploration_step(worlds, actions.astype(np.int64, copy=False), rng, effects)
+
+
+def _exploration_step(worlds: Worlds, actions: np.ndarray, rng: np.random.Generator,
+                      effects: np.ndarray | None) -> np.ndarray:
     if effects is None:
         effects = worlds.effects
     noise = worlds.exogenous(rng)
@@ -307,17 +412,25 @@ def goal_reward(effects: np.ndarray, target: np.ndarray, goal_action: np.ndarray
     ``goal_action = 2 * j`` is ``do(X_j = +5)``, ``2 * j + 1`` is ``do(X_j = -5)``. Intervening on
     the target itself is not allowed and raises.
     """
-    goal_action = np.asarray(goal_action)
+    effects = _check_effects(effects)
+    target = _check_target(target, len(effects))
+    goal_action = check_index_array(goal_action, "goal_action", N_GOAL_ACTIONS, (len(effects),), "a goal action",
+                                    fix="pass one goal action per episode: 2 * j for do(X_j = +5), 2 * j + 1 for -5")
     variable, negative = goal_action // 2, goal_action % 2 == 1
     if np.any(variable == target):
-        raise ValueError("a goal action intervenes on the target itself; choose j != target.")
+        episode = int(np.flatnonzero(variable == target)[0])
+        raise invalid("goal_action", "an intervention on another variable than the target",
+                      f"do(X_{target[episode]}) in episode {episode}, on the target itself",
+                      "choose j != target")
     sign = np.where(negative, -1.0, 1.0)
     return sign * INTERVENTION_VALUE * effects[np.arange(len(target)), variable, target]
 
 
 def optimal_goal_action(effects: np.ndarray, target: np.ndarray) -> np.ndarray:
     """The goal action of an agent that knows the structure (lesson 03)."""
-    values = best_goal_values(effects, target)
+    effects = _check_effects(effects)
+    target = _check_target(target, len(effects))
+    values = _best_goal_values(effects, target)
     variable = np.argmax(values, axis=1)
     effect = effects[np.arange(len(target)), variable, target]
     return 2 * variable + (effect < 0)
@@ -328,19 +441,38 @@ def normalised_reward(reward: np.ndarray, optimal: np.ndarray) -> float:
 
     A uniformly random goal action has expected reward exactly 0 (for each variable the +5 and
     -5 interventions cancel), so no random baseline needs subtracting.
+
+    ``reward[b]`` and ``optimal[b]`` belong to the same episode: the optimal reward is never
+    negative, and no goal action earns more than it (or less than its negative).
     """
-    reward, optimal = np.asarray(reward, dtype=float), np.asarray(optimal, dtype=float)
+    reward, optimal = check_finite_array(reward, "reward"), check_finite_array(optimal, "optimal")
     if reward.shape != optimal.shape or reward.size == 0:
-        raise ValueError("reward and optimal must be non-empty arrays of the same shape.")
+        raise invalid("reward and optimal", "non-empty arrays of the same shape (one entry per episode)",
+                      f"shapes {reward.shape} and {optimal.shape}",
+                      "pass the rewards and the optimal rewards of the same episodes")
+    if np.any(optimal < 0):
+        episode = int(np.flatnonzero(optimal.ravel() < 0)[0])
+        raise invalid("optimal", "non-negative in every episode (the best goal action earns at least 0)",
+                      f"{optimal.ravel()[episode]:g} in episode {episode}",
+                      "pass the optimal rewards, e.g. batch.optimal_reward, as the second argument")
+    above = np.abs(reward) > optimal + 1e-9 * (1.0 + optimal)
+    if np.any(above):
+        episode = int(np.flatnonzero(above.ravel())[0])
+        raise invalid("reward", "at most the optimal reward in absolute value, episode by episode",
+                      f"{reward.ravel()[episode]:g} against an optimum of {optimal.ravel()[episode]:g} in episode "
+                      f"{episode}", "pass the rewards and optimal rewards of the same episodes, in that order")
     total = optimal.sum()
     if total <= 0:
-        raise ValueError("the optimal reward is 0 in every episode: nothing to normalise by.")
+        raise invalid("optimal", "positive in some episode (something to normalise by)",
+                      "0 in every episode", "evaluate on episodes whose target has a cause")
     return float(reward.sum() / total)
 
 
 # ----------------------------------------------------------------------------- the expert
 def expert_exploration(n_episodes: int, rng: np.random.Generator) -> np.ndarray:
     """The expert's exploration actions: every variable intervened on once, in a random order (lesson 03)."""
+    n_episodes = check_n_samples(n_episodes, "n_episodes")
+    rng = check_rng(rng)
     return np.argsort(rng.random((n_episodes, N_VARIABLES)), axis=1) + 1
 
 
@@ -350,6 +482,12 @@ def estimated_effects(actions: np.ndarray, values: np.ndarray) -> np.ndarray:
     ``estimate[b, j, k]`` is (value of ``X_k`` when ``do(X_j = 5)``) / 5, averaged over the
     steps that intervened on ``X_j``; NaN where ``X_j`` was never intervened on.
     """
+    actions = _check_actions(actions, None)
+    values = _check_values(values, actions)
+    return _estimated_effects(actions, values)
+
+
+def _estimated_effects(actions: np.ndarray, values: np.ndarray) -> np.ndarray:
     intervened = np.zeros(actions.shape + (N_VARIABLES,))  # (n, steps, variables): one-hot of do(X_j)
     rows, steps = np.nonzero(actions > 0)
     intervened[rows, steps, actions[rows, steps] - 1] = 1.0
@@ -365,9 +503,24 @@ def goal_from_estimates(estimate: np.ndarray, target: np.ndarray, rng: np.random
     Variables never intervened on (NaN estimates) are skipped; an episode without any usable
     estimate gets a random goal action (needs ``rng``).
     """
+    estimate = _check_estimate(estimate, (None, N_VARIABLES, N_VARIABLES))
+    target = _check_target(target, len(estimate))
+    return _goal_from_estimates(estimate, target, _check_optional_rng(rng))
+
+
+def _check_estimate(estimate, shape, name: str = "estimate") -> np.ndarray:
+    """Estimated effects: NaN means unknown, inf is refused."""
+    estimate = as_float_array(estimate, name)
+    check_shape(estimate, name, shape, fix="pass the estimates of every episode, e.g. from estimated_effects")
+    if np.isinf(estimate).any():
+        raise invalid(name, "finite numbers, or NaN where unknown", "inf", "replace inf by NaN (unknown)")
+    return estimate
+
+
+def _goal_from_estimates(estimate: np.ndarray, target: np.ndarray, rng) -> np.ndarray:
     n_episodes = len(target)
     on_target = estimate[np.arange(n_episodes), :, target].copy()
-    return strongest_estimate_action(on_target, target, rng)
+    return _strongest_estimate_action(on_target, target, rng)
 
 
 def strongest_estimate_action(estimate: np.ndarray, target: np.ndarray,
@@ -377,6 +530,12 @@ def strongest_estimate_action(estimate: np.ndarray, target: np.ndarray,
     ``estimate`` ``(n, 5)``: each variable's estimated effect on the target, NaN where unknown; the
     target itself is skipped. Episodes with no estimate at all get a random goal action (needs ``rng``).
     """
+    estimate = _check_estimate(estimate, (None, N_VARIABLES))
+    target = _check_target(target, len(estimate))
+    return _strongest_estimate_action(estimate, target, _check_optional_rng(rng))
+
+
+def _strongest_estimate_action(estimate: np.ndarray, target: np.ndarray, rng) -> np.ndarray:
     rows = np.arange(len(target))
     estimate = np.array(estimate, dtype=float)
     estimate[rows, target] = np.nan
@@ -386,8 +545,10 @@ def strongest_estimate_action(estimate: np.ndarray, target: np.ndarray,
     unknown = np.isinf(magnitude.max(axis=1))
     if np.any(unknown):
         if rng is None:
-            raise ValueError("some episodes have no estimates; pass rng to choose for them at random.")
-        action[unknown] = random_goal_actions(target[unknown], rng)
+            raise invalid("rng", "a numpy.random.Generator when some episode has no estimate at all",
+                          f"None with {int(unknown.sum())} such episodes",
+                          "pass rng to choose for them at random")
+        action[unknown] = _random_goal_actions(target[unknown], rng)
     return action
 
 
@@ -403,10 +564,13 @@ def goal_from_logged_evidence(actions: np.ndarray, values: np.ndarray, target: n
     regression strategy's, and a log that mixes both combines them. Episodes with no usable
     estimate get a random goal action (needs ``rng``).
     """
-    actions, values, target = np.asarray(actions), np.asarray(values, dtype=float), np.asarray(target)
+    actions = _check_actions(actions, None)
+    values = _check_values(values, actions)
+    target = _check_target(target, len(actions))
+    rng = _check_optional_rng(rng)
     n_episodes = len(target)
     rows = np.arange(n_episodes)
-    estimate = estimated_effects(actions, values)[rows, :, target]  # NaN where never intervened on
+    estimate = _estimated_effects(actions, values)[rows, :, target]  # NaN where never intervened on
     observed = (actions == OBSERVE).astype(float)  # (n, steps)
     count = observed.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -415,11 +579,16 @@ def goal_from_logged_evidence(actions: np.ndarray, values: np.ndarray, target: n
         covariance = np.einsum("bsk,bs->bk", centred, centred[rows, :, target])
         variance = np.einsum("bsk,bsk->bk", centred, centred)
         slope = np.where((count[:, None] >= 2) & (variance > 1e-12), covariance / variance, np.nan)
-    return strongest_estimate_action(np.where(np.isnan(estimate), slope, estimate), target, rng)
+    return _strongest_estimate_action(np.where(np.isnan(estimate), slope, estimate), target, rng)
 
 
 def random_goal_actions(target: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Uniformly random goal actions that never intervene on the target (lesson 03)."""
+    target = check_index_array(target, "target", N_VARIABLES, (None,), "a variable index")
+    return _random_goal_actions(target, check_rng(rng))
+
+
+def _random_goal_actions(target: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     variable = rng.integers(0, N_VARIABLES - 1, size=len(target))
     variable = variable + (variable >= target)  # skip the target
     return 2 * variable + rng.integers(0, 2, size=len(target))
@@ -466,7 +635,13 @@ def run_exploration(weights, actions: np.ndarray, rng: np.random.Generator,
     ``weights``: a :class:`Worlds` or a weights array (standard environment).
     """
     worlds = as_worlds(weights)
-    return np.stack([exploration_step(worlds, actions[:, s], rng, effects) for s in range(actions.shape[1])], axis=1)
+    actions = _check_actions(actions, len(worlds))
+    rng = check_rng(rng)
+    if effects is not None:
+        effects = _check_effects(effects, len(worlds))
+    if actions.shape[1] == 0:
+        return np.zeros((len(worlds), 0, N_VARIABLES))
+    return np.stack([_exploration_step(worlds, actions[:, s], rng, effects) for s in range(actions.shape[1])], axis=1)
 
 
 def expert_episodes(n_episodes: int, rng: np.random.Generator, split: str = "train",
@@ -479,5 +654,5 @@ def expert_episodes(n_episodes: int, rng: np.random.Generator, split: str = "tra
     worlds, target = sample_worlds(n_episodes, rng, split, env)
     actions = expert_exploration(len(target), rng)
     values = run_exploration(worlds, actions, rng)
-    goal = goal_from_estimates(estimated_effects(actions, values), target)
+    goal = _goal_from_estimates(_estimated_effects(actions, values), target, None)
     return EpisodeBatch(worlds.weights, worlds.effects, target, actions, values, goal, worlds)

@@ -9,7 +9,21 @@ import numpy as np
 
 from causal_course import baselines
 from causal_course.config import fast_mode
-from causal_course.episodes import expert_episodes
+from causal_course.episodes import check_env, expert_episodes
+from causal_course.validation import (
+    check_bool,
+    check_choice,
+    check_finite_number,
+    check_instance,
+    check_integer,
+    check_n_samples,
+    check_non_negative_number,
+    check_positive_count,
+    check_probability,
+    check_rng,
+    check_seed,
+    invalid,
+)
 
 # Training budgets (steps of 256 episodes). On 2 idle CPU cores one step takes about 25 ms, so the
 # full budget is about 55 s of training; fast mode (CI) is a few seconds.
@@ -22,8 +36,56 @@ BASELINE_NAMES = ("optimal", "causal_inference", "correlational", "regression_5_
                   "regression_unlimited", "memorising", "random")
 
 
+def _check_run(seed, fast=False, *, n_seeds=None, n_steps=None, n_test=None, n_threads=None,
+               progress=False) -> tuple[int, bool]:
+    """Check the settings every experiment shares (each ``None`` means "the default"); return ``(seed, fast)``."""
+    seed = check_seed(seed)
+    fast = check_bool(fast, "fast")
+    if n_seeds is not None:
+        check_positive_count(n_seeds, "n_seeds", 5)
+    if n_steps is not None:
+        check_n_samples(n_steps, "n_steps")
+    if n_test is not None:
+        check_positive_count(n_test, "n_test", 1000)
+    if n_threads is not None:
+        check_positive_count(n_threads, "n_threads", 2)
+    check_bool(progress, "progress")
+    return seed, fast
+
+
+def _check_list(values, name: str, check, example: str) -> list:
+    """A non-empty list (or tuple, or array) of distinct values, each passed through ``check``."""
+    if isinstance(values, (str, bytes, dict)) or not hasattr(values, "__iter__"):
+        raise invalid(name, "a list", repr(values)[:40], f"pass for instance {name}={example}", TypeError)
+    values = [check(v) for v in values]
+    if not values:
+        raise invalid(name, "a non-empty list", "an empty one", f"pass for instance {name}={example}, or None for the "
+                      "default")
+    if len(set(values)) != len(values):
+        raise invalid(name, "a list of distinct values", values, "drop the repeated ones")
+    return values
+
+
+def _same(value, _checked):
+    """``value`` itself, once a check has passed (so lists keep the caller's numbers, 1 rather than 1.0)."""
+    return value
+
+
+def _check_test_sets(test_sets, needed=()) -> dict:
+    check_instance(test_sets, dict, "test_sets", "a dict {name: TestSet}",
+                   "make them with causal_course.evaluation.make_test_sets(n_test, rng)")
+    missing = [name for name in needed if name not in test_sets]
+    if not test_sets or missing:
+        expected = f"a dict with the test sets {list(needed)}" if needed else "a non-empty dict {name: TestSet}"
+        raise invalid("test_sets", expected, f"the keys {sorted(test_sets)}",
+                      "make them with causal_course.evaluation.make_test_sets(n_test, rng)")
+    return test_sets
+
+
 def baseline_agents(rng: np.random.Generator, env: str = "standard") -> dict:
     """Every baseline of lesson 03 as ``name -> agent`` (the memorising one learns from expert logs in ``env``)."""
+    check_rng(rng)
+    check_env(env)
     training = expert_episodes(20_000, rng, "train", env)
     return {
         "optimal": baselines.optimal_agent,
@@ -43,6 +105,8 @@ def evaluate_everything(model, test_sets: dict, seed: int, agents: dict | None =
     """
     from causal_course.evaluation import evaluate_agent, exploration_summary, model_agent, rollout
 
+    seed = check_seed(seed)
+    _check_test_sets(test_sets, () if model is None else ("heldout", "critical"))
     env = next(iter(test_sets.values())).worlds.env
     agents = agents if agents is not None else baseline_agents(np.random.default_rng(seed + 1_000), env)
     results = {}
@@ -75,6 +139,7 @@ def critical_choices(model, critical, seed: int) -> dict:
     """
     from causal_course.evaluation import forced_goal_choice, rollout
 
+    seed = check_seed(seed)
     _, _, goal = rollout(model, critical.worlds, critical.target, np.random.default_rng(seed + 2_000), sample=True,
                          seed=seed)
     forced = forced_goal_choice(model, critical.worlds, critical.target, np.random.default_rng(seed + 2_000), seed=seed)
@@ -97,6 +162,7 @@ def passive(seed: int = 0, fast: bool = False, n_steps: int | None = None, archi
     from causal_course.models import build_model, count_parameters
     from causal_course.training import expert_sampler, train_behaviour_cloning
 
+    seed, fast = _check_run(seed, fast, n_steps=n_steps, n_test=n_test, n_threads=n_threads, progress=progress)
     check_env(env)
     fast = fast or fast_mode()
     n_steps = n_steps if n_steps is not None else (PASSIVE_STEPS_FAST if fast else PASSIVE_STEPS)
@@ -126,11 +192,12 @@ def baselines_by_env(seed: int = 0, fast: bool = False, envs=None, n_test: int |
     Returns ``{"seed", "test_episodes", "envs": {env: {group: {baseline: normalised reward}}}}``;
     no model is trained, so this takes seconds.
     """
-    from causal_course.episodes import ENVIRONMENTS, check_env
+    from causal_course.episodes import ENVIRONMENTS
     from causal_course.evaluation import make_test_sets
 
+    seed, fast = _check_run(seed, fast, n_test=n_test)
     fast = fast or fast_mode()
-    envs = [check_env(env) for env in (envs or ENVIRONMENTS)]
+    envs = _check_list(ENVIRONMENTS if envs is None else envs, "envs", check_env, "['standard', 'confounded']")
     n_test = n_test if n_test is not None else (TEST_EPISODES_FAST if fast else TEST_EPISODES)
     result = {"experiment": "variants", "seed": seed, "test_episodes": n_test, "envs": {}}
     for env in envs:
@@ -157,6 +224,8 @@ def cues(seed: int = 0, fast: bool = False, n_steps: int | None = None, n_test: 
     interventions on variables the cue did not mark) and ``steps_used`` (interventions per
     episode), beside the cued and the uncued expert.
     """
+    seed, fast = _check_run(seed, fast, n_steps=n_steps, n_test=n_test, n_threads=n_threads, progress=progress)
+    check_env(env)
     fast = fast or fast_mode()
     n_steps = n_steps if n_steps is not None else (CUE_STEPS_FAST if fast else CUE_STEPS)
     n_test = n_test if n_test is not None else (TEST_EPISODES_FAST if fast else 1000)
@@ -166,6 +235,10 @@ def cues(seed: int = 0, fast: bool = False, n_steps: int | None = None, n_test: 
 def cue_run(seed: int, n_steps: int, n_test: int, progress: bool = False, n_threads: int | None = None,
             env: str = "standard"):
     """Lesson 03: train and test one cue model; returns ``(model, result)`` (the result of :func:`cues`)."""
+    _check_run(seed, n_threads=n_threads, progress=progress)
+    check_n_samples(n_steps, "n_steps")
+    check_positive_count(n_test, "n_test", 1000)
+    check_env(env)
     model, history = train_cue_model(seed, n_steps, progress, n_threads, env)
     result = {"experiment": "cues", "seed": seed, "env": env, "n_steps": n_steps,
               "train_seconds": round(history.train_seconds, 2), "cued_share_in_training": CUED_SHARE}
@@ -180,6 +253,9 @@ def train_cue_model(seed: int, n_steps: int, progress: bool = False, n_threads: 
     from causal_course.models import build_model
     from causal_course.training import train_behaviour_cloning
 
+    _check_run(seed, n_threads=n_threads, progress=progress)
+    check_n_samples(n_steps, "n_steps")
+    check_env(env)
     model = build_model("transformer", seed=seed)
     history = train_behaviour_cloning(model, n_steps, np.random.default_rng(seed), progress=progress,
                                       make_batch=cue_sampler(CUED_SHARE, env), n_threads=n_threads)
@@ -190,6 +266,9 @@ def cue_test_sets(seed: int, n_test: int, env: str = "standard") -> dict:
     """Lesson 03: cued test episodes on training structures: trained cue combinations, held-out ones, no cue."""
     from causal_course.cues import cue_episodes
 
+    check_seed(seed)
+    check_positive_count(n_test, "n_test", 1000)
+    check_env(env)
     rng = np.random.default_rng(seed + 5_000)
     return {"trained_combinations": cue_episodes(n_test, rng, 1.0, "train", env=env),
             "heldout_combinations": cue_episodes(2 * n_test, rng, 1.0, "heldout", env=env)[:n_test],
@@ -202,7 +281,7 @@ def evaluate_cue_model(model, seed: int, n_test: int, env: str = "standard") -> 
     from causal_course.episodes import goal_reward, normalised_reward
     from causal_course.evaluation import rollout
 
-    tests = cue_test_sets(seed, n_test, env)
+    tests = cue_test_sets(seed, n_test, env)  # checks seed, n_test and env
     reward, outside, used = {}, {}, {}
     for name, test in tests.items():
         actions, _, goal = rollout(model, test.worlds, test.target, np.random.default_rng(seed + 2_000), sample=True,
@@ -248,17 +327,21 @@ def train_mixture_model(share: float, condition: str, seed: int, n_steps: int, p
     ``condition`` is a key of :data:`MIXTURE_CONDITIONS` or ``"off_record"`` (the off-record
     expert's logs; ``share`` is then ignored).
     """
-    from causal_course.mixtures import mixture_sampler, off_record_sampler
+    from causal_course.mixtures import check_share, mixture_sampler, off_record_sampler
     from causal_course.models import build_model
     from causal_course.training import train_behaviour_cloning
 
+    check_choice(condition, tuple(MIXTURE_CONDITIONS) + ("off_record",), "condition")
+    _check_run(seed, n_threads=n_threads, progress=progress)
+    check_n_samples(n_steps, "n_steps")
+    check_env(env)
+    if condition != "off_record":
+        check_share(share)
     if condition == "off_record":
         make_batch = off_record_sampler(env)
-    elif condition in MIXTURE_CONDITIONS:
+    else:
         experimenter, mixing, tagged = MIXTURE_CONDITIONS[condition]
         make_batch = mixture_sampler(share, experimenter, mixing, tagged, env)
-    else:
-        raise ValueError(f"condition must be one of {sorted(MIXTURE_CONDITIONS) + ['off_record']}, got {condition!r}.")
     model = build_model("transformer", seed=seed)
     history = train_behaviour_cloning(model, n_steps, np.random.default_rng(seed), progress=progress,
                                       make_batch=make_batch, n_threads=n_threads)
@@ -282,6 +365,10 @@ def evaluate_mixture_model(model, test_sets: dict, seed: int, asked=(None,)) -> 
         rollout,
     )
 
+    seed = check_seed(seed)
+    _check_test_sets(test_sets, ("heldout", "critical"))
+    asked = _check_list(asked, "asked", lambda source: check_choice(source, (None, "experimenter", "observer"),
+                                                                    "each source in asked"), "(None, 'experimenter')")
     scores = {}
     for source in asked:
         suffix = "" if source is None else f"_asked_{source}"
@@ -316,17 +403,18 @@ def mixtures(seed: int = 0, fast: bool = False, shares=None, conditions=None, n_
     (including ``asked_experimenter``, the tagged model asked to act as the experimenter).
     ``env`` names the environment variant of the logs and the tests.
     """
-    from causal_course.episodes import check_env
     from causal_course.evaluation import evaluate_agent, make_test_sets
     from causal_course.mixtures import check_share
 
+    seed, fast = _check_run(seed, fast, n_seeds=n_seeds, n_steps=n_steps, n_test=n_test, n_threads=n_threads,
+                            progress=progress)
     check_env(env)
     fast = fast or fast_mode()
-    shares = [check_share(s) for s in (SHARES_DEFAULT if shares is None else shares)]
-    conditions = list(conditions or (list(MIXTURE_CONDITIONS) + ["off_record"]))
-    for condition in conditions:
-        if condition not in MIXTURE_CONDITIONS and condition != "off_record":
-            raise ValueError(f"unknown condition {condition!r}; choose from {sorted(MIXTURE_CONDITIONS) + ['off_record']}.")
+    shares = _check_list(SHARES_DEFAULT if shares is None else shares, "shares", check_share, "[0.0, 0.5, 1.0]")
+    known = tuple(MIXTURE_CONDITIONS) + ("off_record",)
+    conditions = _check_list(known if conditions is None else conditions, "conditions",
+                             lambda c: check_choice(c, known, "each condition",
+                                                    f"unknown condition {c!r}: choose from these"), "['episodes']")
     n_seeds = n_seeds or (MIXTURE_SEEDS_FAST if fast else MIXTURE_SEEDS)
     n_steps = n_steps if n_steps is not None else (MIXTURE_STEPS_FAST if fast else MIXTURE_STEPS)
     n_test = n_test if n_test is not None else (MIXTURE_TEST_EPISODES_FAST if fast else MIXTURE_TEST_EPISODES)
@@ -394,25 +482,33 @@ def mixture_values(results: dict, condition: str, share: float, key: str) -> lis
     Every condition was tested on the same seeds and test episodes, so two such lists compare paired.
     """
     shares = [float(s) for s in results["shares"]]
-    if condition not in results["conditions"]:
-        raise ValueError(f"no condition {condition!r}; the sweep has {sorted(results['conditions'])}.")
-    if float(share) not in shares:
-        raise ValueError(f"share {share} was not swept; the sweep has {shares}.")
-    runs = results["conditions"][condition]["per_seed"][shares.index(float(share))]
+    check_choice(condition, tuple(sorted(results["conditions"])), "condition", "pick a condition the sweep ran")
+    share = check_finite_number(share, "share")
+    if share not in shares:
+        raise invalid("share", f"one of the swept shares {shares}", f"{share:g}, which was not swept",
+                      "pick a swept share, or run the sweep with this one")
+    runs = results["conditions"][condition]["per_seed"][shares.index(share)]
     if runs is None:
-        raise ValueError(f"condition {condition!r} has no model at share {share:g}.")
+        raise invalid("condition", f"a condition with models at share {share:g}",
+                      f"{condition!r}, which has no model at share {share:g}", "pick another condition or share")
     return [run[key] for run in runs]
 
 
 def merge_mixtures(parts: list) -> dict:
     """One sweep from sweeps over disjoint seeds (same shares, conditions and budget) (lesson 04)."""
+    if not isinstance(parts, (list, tuple)) or not parts or not all(isinstance(p, dict) for p in parts):
+        raise invalid("parts", "a non-empty list of mixtures() results", repr(parts)[:40],
+                      "pass the sweeps to merge, e.g. [mixtures(seed=0), mixtures(seed=5)]", TypeError)
     first = parts[0]
     for part in parts[1:]:
         for key in ("shares", "n_steps", "test_episodes", "env"):
             if part[key] != first[key]:
-                raise ValueError(f"cannot merge sweeps with different {key}: {first[key]} vs {part[key]}.")
+                raise invalid("parts", f"sweeps with the same {key}", f"{first[key]} and {part[key]}",
+                              f"cannot merge sweeps with different {key}: rerun them with the same settings")
         if set(part["conditions"]) != set(first["conditions"]):
-            raise ValueError("cannot merge sweeps with different conditions.")
+            raise invalid("parts", "sweeps with the same conditions",
+                          f"{sorted(first['conditions'])} and {sorted(part['conditions'])}",
+                          "cannot merge sweeps with different conditions: rerun them with the same ones")
     raw = {key: first[key] for key in ("experiment", "env", "n_steps", "episodes_per_model", "test_episodes", "shares")}
     raw["seeds"] = [s for part in parts for s in part["seeds"]]
     raw["baselines_per_seed"] = [run for part in parts for run in part["baselines_per_seed"]]
@@ -446,6 +542,13 @@ def train_with_explanation(kind: str, lam: float, seed: int, n_steps: int, check
     from causal_course.models import build_model
     from causal_course.training import train_behaviour_cloning
 
+    check_choice(kind, EXPLANATION_KINDS, "kind")
+    check_non_negative_number(lam, "lam", 1.0)
+    _check_run(seed, progress=progress)
+    check_n_samples(n_steps, "n_steps")
+    checkpoints = _check_list(checkpoints, "checkpoints", lambda step: check_positive_count(step, "each checkpoint", 100),
+                              "[150, 300]")
+    _check_test_sets(test_sets, ("heldout", "critical"))
     model = build_model("transformer", seed=seed, explanation=None if kind == "none" else kind)
 
     def checkpoint(model, step):
@@ -467,9 +570,13 @@ def explanations(seed: int = 0, fast: bool = False, kinds=None, lambdas=None, sw
     from causal_course.evaluation import make_test_sets
     from causal_course.statistics import mean_and_standard_error
 
+    seed, fast = _check_run(seed, fast, n_seeds=n_seeds, n_test=n_test, progress=progress)
     fast = fast or fast_mode()
-    kinds = list(kinds or EXPLANATION_KINDS)
-    lambdas = list(lambdas or EXPLANATION_LAMBDAS)
+    kinds = _check_list(EXPLANATION_KINDS if kinds is None else kinds, "kinds",
+                        lambda kind: check_choice(kind, EXPLANATION_KINDS, "each kind"), "['none', 'effects']")
+    lambdas = _check_list(EXPLANATION_LAMBDAS if lambdas is None else lambdas, "lambdas",
+                          lambda lam: _same(lam, check_non_negative_number(lam, "each lambda", 1.0)), "[0.0, 1.0]")
+    check_choice(sweep_kind, EXPLANATION_KINDS, "sweep_kind")
     n_seeds = n_seeds or (2 if fast else 3)
     n_steps = EXPLANATION_STEPS_FAST if fast else EXPLANATION_STEPS
     checkpoints = list(EXPLANATION_CHECKPOINTS_FAST if fast else EXPLANATION_CHECKPOINTS)
@@ -520,7 +627,12 @@ def confounding(seed: int = 0, fast: bool = False, confounded_shares=None, n_see
     from causal_course.statistics import mean_and_standard_error
     from causal_course.odd_one_out_learner import EXPLANATION_CHOICES, evaluate_odd_one_out, train_odd_one_out
 
+    seed, fast = _check_run(seed, fast, n_seeds=n_seeds, n_steps=n_steps, n_test=n_test)
     fast = fast or fast_mode()
+    if confounded_shares is not None:
+        confounded_shares = _check_list(confounded_shares, "confounded_shares",
+                                        lambda share: _same(share, check_probability(share, "each confounded share")),
+                                        "[1.0, 0.5]")
     shares = list(confounded_shares or ((1.0, 0.5) if fast else CONFOUNDED_SHARES))
     n_seeds = n_seeds or (2 if fast else 3)
     n_steps = n_steps if n_steps is not None else (ODD_ONE_OUT_STEPS_FAST if fast else ODD_ONE_OUT_STEPS)
@@ -543,6 +655,8 @@ def confounding(seed: int = 0, fast: bool = False, confounded_shares=None, n_see
 def _mean_se(values):
     """Mean and standard error over the first axis (seeds), rounded, as lists (or floats for one value per seed)."""
     values = np.asarray(values, dtype=float)
+    if len(values) == 0:
+        raise invalid("values", "at least one result (one per seed)", "none", "run at least one seed (n_seeds >= 1)")
     se = values.std(axis=0, ddof=1) / np.sqrt(len(values)) if len(values) > 1 else np.zeros(values.shape[1:])
     return np.round(values.mean(axis=0), 4).tolist(), np.round(se, 4).tolist()
 
@@ -565,13 +679,23 @@ def structure(seed: int = 0, fast: bool = False, n_seeds: int = 3, batch_size: i
     from causal_course.scm import random_linear_gaussian_scm
     from causal_course.structure_learning import DagSpace
 
+    seed, fast = _check_run(seed, fast, n_seeds=n_seeds, progress=progress)
+    batch_size = check_positive_count(batch_size, "batch_size", 5)
+    if n_rounds is not None:
+        check_positive_count(n_rounds, "n_rounds", STRUCTURE_ROUNDS)
+    if n_simulations is not None:
+        check_positive_count(n_simulations, "n_simulations", STRUCTURE_SIMULATIONS)
     fast = fast or fast_mode()
     n_rounds = n_rounds or (STRUCTURE_ROUNDS_FAST if fast else STRUCTURE_ROUNDS)
     n_simulations = n_simulations or (STRUCTURE_SIMULATIONS_FAST if fast else STRUCTURE_SIMULATIONS)
     space = DagSpace(3)
     if dag_indices is None:
         dag_indices = [0, 1, 6, 12, 24] if fast else range(len(space))
-    dag_indices = list(dag_indices)
+    dag_indices = _check_list(dag_indices, "dag_indices",
+                              lambda k: check_integer(k, "each DAG index", 0, len(space) - 1,
+                                                      expected=f"an index into the {len(space)} DAGs on 3 variables "
+                                                               f"(0 to {len(space) - 1})",
+                                                      fix=f"pick indices from range({len(space)})"), "[6, 12]")
     per_seed = {s: {"entropy": [], "true_dag": [], "true_class": []} for s in STRATEGIES}
     for offset in range(n_seeds):
         rng = np.random.default_rng(seed + offset)
@@ -600,6 +724,9 @@ def dagger(seed: int = 0, fast: bool = False, n_seeds: int = 3, rounds: int | No
     cloning (round 0), DAgger rounds and the expert; mean and standard error over seeds ``seed``, ``seed + 1``, ..."""
     from causal_course.imitation import dagger_study
 
+    seed, fast = _check_run(seed, fast, n_seeds=n_seeds)
+    if rounds is not None:
+        check_n_samples(rounds, "rounds")
     fast = fast or fast_mode()
     rounds = rounds if rounds is not None else (2 if fast else 4)
     horizons = (10, 50, 100) if fast else (10, 25, 50, 100, 200)
@@ -629,6 +756,8 @@ def return_conditioning(seed: int = 0, fast: bool = False, n_seeds: int = 3, ask
     from causal_course.imitation import (DRIVERS, NearestNeighbourPolicy, ReturnConditionedPolicy, achieved_return,
                                          mixed_demonstrations)
 
+    seed, fast = _check_run(seed, fast, n_seeds=n_seeds)
+    asked = _check_list(asked, "asked", lambda a: _same(a, check_finite_number(a, "each asked return")), "[100, 190]")
     fast = fast or fast_mode()
     n_test = 40 if fast else 100
     asked = [100, 190] if fast and tuple(asked) == RC_ASKED else list(asked)

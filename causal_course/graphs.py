@@ -11,7 +11,7 @@ import networkx as nx
 import numpy as np
 
 from causal_course.plotting import PALETTE
-from causal_course.validation import check_rng
+from causal_course.validation import check_finite_array, check_positive_count, check_rng, check_square, invalid
 
 
 def random_weights(n_variables: int, rng: np.random.Generator, weight_values=(-1.0, 0.0, 1.0)) -> np.ndarray:
@@ -22,11 +22,11 @@ def random_weights(n_variables: int, rng: np.random.Generator, weight_values=(-1
     upper-triangular after a random permutation of the variables.
     """
     rng = check_rng(rng)
-    if isinstance(n_variables, bool) or not isinstance(n_variables, (int, np.integer)) or n_variables < 1:
-        raise ValueError(f"n_variables must be a positive integer, got {n_variables!r}.")
-    values = np.asarray(weight_values, dtype=float)
-    if values.ndim != 1 or values.size == 0 or not np.all(np.isfinite(values)):
-        raise ValueError(f"weight_values must be a non-empty list of finite numbers, got {weight_values!r}.")
+    n_variables = check_positive_count(n_variables, "n_variables", 3)
+    values = check_finite_array(weight_values, "weight_values")
+    if values.ndim != 1 or values.size == 0:
+        raise invalid("weight_values", "a non-empty list of finite numbers", repr(weight_values),
+                      "pass for instance weight_values=(-1.0, 0.0, 1.0)")
     upper = np.triu(rng.choice(values, size=(n_variables, n_variables)), k=1)
     order = rng.permutation(n_variables)
     weights = np.zeros((n_variables, n_variables))
@@ -36,11 +36,13 @@ def random_weights(n_variables: int, rng: np.random.Generator, weight_values=(-1
 
 def weights_to_graph(weights, names=None) -> nx.DiGraph:
     """A networkx DiGraph with a ``weight`` on each edge ``i -> j`` where ``weights[i, j] != 0`` (lesson 01)."""
-    weights = np.asarray(weights, dtype=float)
-    if weights.ndim != 2 or weights.shape[0] != weights.shape[1]:
-        raise ValueError(f"weights must be a square matrix, got shape {weights.shape}.")
+    weights = check_square(weights, "weights")
     if names is None:
         names = [f"X{i}" for i in range(weights.shape[0])]
+    names = list(names)
+    if len(names) != weights.shape[0] or len(set(names)) != len(names):
+        raise invalid("names", f"{weights.shape[0]} different names, one per row of weights",
+                      f"{len(names)} names with {len(set(names))} different", "give each variable its own name")
     graph = nx.DiGraph()
     graph.add_nodes_from(names)
     for i, j in zip(*np.nonzero(weights)):

@@ -34,7 +34,9 @@ from causal_course.episodes import (
     N_EXPLORATION_ACTIONS,
     N_EXPLORATION_STEPS,
     N_VARIABLES,
+    SPLITS,
     EpisodeBatch,
+    check_env,
     estimated_effects,
     expert_exploration,
     goal_from_estimates,
@@ -42,7 +44,14 @@ from causal_course.episodes import (
     run_exploration,
     sample_worlds,
 )
-from causal_course.validation import check_finite_number, check_n_samples, check_rng
+from causal_course.validation import (
+    check_bool,
+    check_choice,
+    check_n_samples,
+    check_probability,
+    check_rng,
+    invalid,
+)
 
 EXPLORATIONS = ("expert", "random")
 MIXINGS = ("episodes", "steps")
@@ -52,20 +61,24 @@ EXPERIMENTER, OBSERVER = 1, 2  # source codes, as in causal_course.models.SOURCE
 
 def check_share(share) -> float:
     """``share`` as a float in [0, 1], or a ValueError that says so (lesson 04)."""
-    share = check_finite_number(share, "interventional_share")
-    if not 0.0 <= share <= 1.0:
-        raise ValueError(f"interventional_share must be between 0 and 1 (a fraction, not a percentage), got {share}.")
-    return share
+    return check_probability(share, "interventional_share",
+                             fix="pass a fraction, not a percentage: interventional_share=0.25 for 25 %")
 
 
-def _check_choice(value, allowed, what: str):
-    if value not in allowed:
-        raise ValueError(f"{what} must be one of {allowed}, got {value!r}.")
-    return value
+def _check_mixture(experimenter, mixing, tagged) -> bool:
+    check_choice(experimenter, EXPLORATIONS, "experimenter")
+    check_choice(mixing, MIXINGS, "mixing")
+    tagged = check_bool(tagged, "tagged")
+    if tagged and mixing != "episodes":
+        raise invalid("mixing", "'episodes' for source tags (tagged=True)", repr(mixing),
+                      "source tags need mixing='episodes': a step-mixed log is written by neither an experimenter "
+                      "nor an observer alone")
+    return tagged
 
 
 def expert_goal_labels(weights, effects, target, rng) -> np.ndarray:
     """The expert's goal choice for each structure, from its own (unlogged) experiments (lesson 04)."""
+    rng = check_rng(rng)
     actions = expert_exploration(len(target), rng)
     values = run_exploration(weights, actions, rng, effects)
     return goal_from_estimates(estimated_effects(actions, values), target)
@@ -73,6 +86,8 @@ def expert_goal_labels(weights, effects, target, rng) -> np.ndarray:
 
 def random_exploration(n_episodes: int, rng: np.random.Generator) -> np.ndarray:
     """A non-expert's exploration: each action uniformly among observe and the 5 interventions (lesson 04)."""
+    n_episodes = check_n_samples(n_episodes, "n_episodes")
+    rng = check_rng(rng)
     return rng.integers(0, N_EXPLORATION_ACTIONS, size=(n_episodes, N_EXPLORATION_STEPS))
 
 
@@ -89,7 +104,9 @@ def step_mixed_exploration(n_episodes: int, interventional_share: float, rng: np
     The interventions go to the variables in a random order (no repeats), so a log with ``k``
     interventions has tried ``k`` different variables and observed on the other steps.
     """
+    n_episodes = check_n_samples(n_episodes, "n_episodes")
     share = check_share(interventional_share)
+    rng = check_rng(rng)
     order = expert_exploration(n_episodes, rng)  # a random order of the 5 variables (codes 1..5)
     intervene = rng.random((n_episodes, N_EXPLORATION_STEPS)) < share
     rank = np.cumsum(intervene, axis=1) - 1  # which variable of the order this intervention takes
@@ -107,13 +124,12 @@ def mixture_episodes(n_episodes: int, rng: np.random.Generator, interventional_s
     (``mixing="episodes"`` only: a step-mixed log has no single author). Every label is the
     logger's own choice from its own log.
     """
-    _check_choice(experimenter, EXPLORATIONS, "experimenter")
-    _check_choice(mixing, MIXINGS, "mixing")
-    share = check_share(interventional_share)
-    if tagged and mixing != "episodes":
-        raise ValueError("source tags need mixing='episodes': a step-mixed log is written by neither an "
-                         "experimenter nor an observer alone.")
+    n_episodes = check_n_samples(n_episodes, "n_episodes")
     rng = check_rng(rng)
+    share = check_share(interventional_share)
+    tagged = _check_mixture(experimenter, mixing, tagged)
+    check_choice(split, SPLITS, "split")
+    check_env(env)
     worlds, target = sample_worlds(n_episodes, rng, split, env)
     n = len(target)
     if mixing == "steps":
@@ -132,7 +148,10 @@ def mixture_episodes(n_episodes: int, rng: np.random.Generator, interventional_s
 def off_record_episodes(n_episodes: int, rng: np.random.Generator, split: str = "train",
                         env: str = "standard") -> EpisodeBatch:
     """The off-record expert's logs: five observations, labelled by experiments it did not log (lesson 04)."""
+    n_episodes = check_n_samples(n_episodes, "n_episodes")
     rng = check_rng(rng)
+    check_choice(split, SPLITS, "split")
+    check_env(env)
     worlds, target = sample_worlds(n_episodes, rng, split, env)
     actions = np.zeros((len(target), N_EXPLORATION_STEPS), dtype=np.int64)
     values = run_exploration(worlds, actions, rng)
@@ -144,10 +163,8 @@ def mixture_sampler(interventional_share: float, experimenter: str = "expert", m
                     tagged: bool = False, env: str = "standard"):
     """A ``make_batch(batch_size, rng)`` for :func:`causal_course.training.train_behaviour_cloning` (lesson 04)."""
     share = check_share(interventional_share)
-    _check_choice(experimenter, EXPLORATIONS, "experimenter")
-    _check_choice(mixing, MIXINGS, "mixing")
-    if tagged and mixing != "episodes":
-        raise ValueError("source tags need mixing='episodes'.")
+    tagged = _check_mixture(experimenter, mixing, tagged)
+    check_env(env)
 
     def make_batch(batch_size: int, rng: np.random.Generator) -> EpisodeBatch:
         return mixture_episodes(batch_size, rng, share, experimenter, mixing, tagged, env=env)
@@ -157,6 +174,7 @@ def mixture_sampler(interventional_share: float, experimenter: str = "expert", m
 
 def off_record_sampler(env: str = "standard"):
     """A ``make_batch(batch_size, rng)`` of the off-record expert's logs (lesson 04)."""
+    check_env(env)
 
     def make_batch(batch_size: int, rng: np.random.Generator) -> EpisodeBatch:
         return off_record_episodes(batch_size, rng, env=env)
@@ -168,5 +186,6 @@ def interventional_share_of(actions: np.ndarray) -> float:
     """The share of logged episodes with at least one intervention (lesson 04)."""
     actions = np.asarray(actions)
     if actions.ndim != 2 or actions.size == 0:
-        raise ValueError(f"actions must be a non-empty (n_episodes, n_steps) array, got shape {actions.shape}.")
+        raise invalid("actions", "a non-empty (n_episodes, n_steps) array", f"shape {actions.shape}",
+                      "pass logged actions, e.g. batch.actions")
     return float(np.mean((actions > 0).any(axis=1)))

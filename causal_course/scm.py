@@ -15,18 +15,24 @@ Each variable follows ``X_j = intercept_j + sum_i weights[i, j] * X_i + noise_j`
 
 from __future__ import annotations
 
-import numbers
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import networkx as nx
 import numpy as np
 
 from causal_course.graphs import weights_to_graph
 from causal_course.validation import (
+    check_acyclic,
+    check_do,
     check_finite_array,
     check_finite_number,
     check_n_samples,
     check_rng,
+    check_square,
+    check_variable_names,
+    find_cycle,
+    invalid,
+    variable_index,
 )
 
 
@@ -35,21 +41,20 @@ def _broadcast_per_variable(value, n_variables: int, what: str) -> np.ndarray:
     if array.ndim == 0:
         return np.full(n_variables, float(array))
     if array.shape != (n_variables,):
-        raise ValueError(
-            f"{what} must be one number or one number per variable (shape ({n_variables},)), "
-            f"got shape {array.shape}."
-        )
+        raise invalid(what, f"one number or one number per variable (shape ({n_variables},))",
+                      f"shape {array.shape}", "pass a single number or a list in the order of the variables")
     return array.copy()
 
 
 def find_cycle_message(graph: nx.DiGraph) -> str | None:
     """Describe one cycle of ``graph`` as ``"A -> B -> A"``, or return None for a DAG (lesson 01)."""
-    try:
-        cycle = nx.find_cycle(graph)
-    except nx.NetworkXNoCycle:
-        return None
-    nodes = [str(edge[0]) for edge in cycle] + [str(cycle[0][0])]
-    return " -> ".join(nodes)
+    names = list(graph.nodes)
+    index = {name: i for i, name in enumerate(names)}
+    adjacency = np.zeros((len(names), len(names)), dtype=bool)
+    for source, target in graph.edges:
+        adjacency[index[source], index[target]] = True
+    cycle = find_cycle(adjacency)
+    return None if cycle is None else " -> ".join(str(names[i]) for i in cycle)
 
 
 class LinearGaussianSCM:
@@ -63,24 +68,23 @@ class LinearGaussianSCM:
 
     or from a weight matrix with :meth:`from_weights`. The model is immutable: :meth:`do`
     returns a new, mutilated model.
+
+    Names are strings (or integers equal to their own positions): wherever a variable is asked
+    for, an integer means its index, so names such as ``[1, 0, 2]`` are refused.
     """
 
     def __init__(self, graph: nx.DiGraph, noise_sd=1.0, intercepts=0.0):
         if not isinstance(graph, nx.DiGraph):
-            raise TypeError(
-                f"graph must be a networkx.DiGraph, got {type(graph).__name__}; "
-                "build one with nx.DiGraph() and add_weighted_edges_from, "
-                "or use LinearGaussianSCM.from_weights(weights)."
-            )
+            raise invalid("graph", "a networkx.DiGraph", type(graph).__name__,
+                          "build one with nx.DiGraph() and add_weighted_edges_from, "
+                          "or use LinearGaussianSCM.from_weights(weights)", TypeError)
         cycle = find_cycle_message(graph)
         if cycle is not None:
-            raise ValueError(
-                f"the graph has a cycle ({cycle}); a structural causal model needs a directed "
-                "acyclic graph: remove one edge of the cycle."
-            )
-        names = list(graph.nodes)
+            raise invalid("graph", "acyclic (a structural causal model needs a directed acyclic graph)",
+                          f"the cycle {cycle}", "remove one edge of the cycle")
+        names = check_variable_names(graph.nodes, "the graph's nodes (the variable names)")
         if not names:
-            raise ValueError("the graph has no variables; add at least one node.")
+            raise invalid("graph", "a graph with at least one variable", "no nodes", "add at least one node")
         index = {name: i for i, name in enumerate(names)}
         weights = np.zeros((len(names), len(names)))
         for source, target, data in graph.edges(data=True):
@@ -93,7 +97,8 @@ class LinearGaussianSCM:
         self._weights = weights
         self._noise_sd = _broadcast_per_variable(noise_sd, len(names), "noise_sd")
         if np.any(self._noise_sd < 0):
-            raise ValueError("noise_sd must be >= 0 for every variable (it is a standard deviation).")
+            raise invalid("noise_sd", ">= 0 for every variable (it is a standard deviation)",
+                          self._noise_sd.min(), "pass non-negative standard deviations")
         self._intercepts = _broadcast_per_variable(intercepts, len(names), "intercepts")
         self._order = [index[name] for name in nx.topological_sort(graph)]
         self._intervened: dict[int, float] = {}
@@ -103,24 +108,18 @@ class LinearGaussianSCM:
     def from_weights(cls, weights, names: Sequence | None = None, noise_sd=1.0, intercepts=0.0):
         """Build a model from ``weights[i, j]`` = weight of the edge ``i -> j`` (lesson 01).
 
-        ``names`` defaults to ``["X0", "X1", ...]``.
+        ``names`` defaults to ``["X0", "X1", ...]``; they must be unique, and an integer name must
+        equal its position (so that ``do={0: ...}`` cannot mean two variables).
         """
-        weights = check_finite_array(weights, "weights")
-        if weights.ndim != 2 or weights.shape[0] != weights.shape[1]:
-            raise ValueError(
-                "weights must be a square (n_variables, n_variables) array with weights[i, j] "
-                f"the weight of the edge i -> j; got shape {weights.shape}."
-            )
+        weights = check_square(weights, "weights", fix="pass one row and one column per variable")
         n_variables = weights.shape[0]
         if names is None:
             names = [f"X{i}" for i in range(n_variables)]
-        names = list(names)
+        names = check_variable_names(names)
         if len(names) != n_variables:
-            raise ValueError(
-                f"got {len(names)} names for {n_variables} variables; give one name per row of weights."
-            )
-        if len(set(names)) != len(names):
-            raise ValueError(f"variable names must be unique, got {names}.")
+            raise invalid("names", f"one name per row of weights ({n_variables} names)", f"{len(names)} names",
+                          "give one name per variable")
+        check_acyclic(weights, "weights", names)
         return cls(weights_to_graph(weights, names), noise_sd=noise_sd, intercepts=intercepts)
 
     # ------------------------------------------------------------------ properties
@@ -158,15 +157,7 @@ class LinearGaussianSCM:
 
     def index(self, variable) -> int:
         """The column index of ``variable`` (a name or an index) in this model (lesson 01)."""
-        if isinstance(variable, numbers.Integral) and not isinstance(variable, (bool, np.bool_)):
-            if 0 <= int(variable) < self.n_variables and variable not in self._index:
-                return int(variable)
-        if variable in self._index:
-            return self._index[variable]
-        raise ValueError(
-            f"unknown variable {variable!r}; this model's variables are {self._names} "
-            f"(by name) or 0 to {self.n_variables - 1} (by index)."
-        )
+        return variable_index(variable, self._names, self._index)
 
     def __repr__(self) -> str:
         edges = ", ".join(
@@ -180,24 +171,16 @@ class LinearGaussianSCM:
 
     # ------------------------------------------------------------------ interventions
     def _check_do(self, do) -> dict[int, float]:
-        if do is None:
-            return {}
-        if not isinstance(do, Mapping):
-            raise TypeError(
-                f"do must be a dict {{variable: value}}, got {type(do).__name__}; "
-                "for instance do={'T': 1.0} or do={1: 1.0}."
-            )
-        checked = {}
-        for variable, value in do.items():
-            i = self.index(variable)
-            checked[i] = check_finite_number(value, f"the value of do({self._names[i]})")
-        return checked
+        """``do`` as ``{index: float}``: known variables, each once (by name or by index), finite values."""
+        return {i: check_finite_number(value, f"the value of do({self._names[i]})")
+                for i, value in check_do(do, self._names, self._index).items()}
 
     def do(self, interventions) -> "LinearGaussianSCM":
         """Return the mutilated model in which each variable in ``interventions`` is held fixed (lesson 01).
 
-        ``interventions`` is a dict ``{variable: value}``. The intervened variables lose their
-        incoming edges and their noise; everything downstream keeps its mechanism.
+        ``interventions`` is a dict ``{variable: value}``, each variable a name or an index (not
+        both for one variable). The intervened variables lose their incoming edges and their
+        noise; everything downstream keeps its mechanism.
         """
         checked = self._check_do(interventions)
         model = object.__new__(type(self))
@@ -232,22 +215,19 @@ class LinearGaussianSCM:
         """
         n_samples = check_n_samples(n_samples)
         rng = check_rng(rng)
-        if do is not None and not isinstance(do, Mapping):
-            self._check_do(do)  # raises the TypeError that explains the format
         per_sample = {}
         scalar_do = {}
-        for variable, value in (do or {}).items():
+        for i, value in check_do(do, self._names, self._index).items():
             if np.ndim(value) == 0:
-                scalar_do[variable] = value
+                scalar_do[i] = value
                 continue
-            values = check_finite_array(value, f"the values of do({variable!r})")
+            name = self._names[i]
+            values = check_finite_array(value, f"the values of do({name})")
             if values.shape != (n_samples,):
-                raise ValueError(
-                    f"do({variable!r}) got an array of shape {values.shape}; give one number, or one "
-                    f"value per sample (shape ({n_samples},))."
-                )
-            per_sample[self.index(variable)] = values
-            scalar_do[variable] = 0.0
+                raise invalid(f"the values of do({name})", f"one number, or one value per sample (shape ({n_samples},))",
+                              f"an array of shape {values.shape}", "pass a single number or an array of length n_samples")
+            per_sample[i] = values
+            scalar_do[i] = 0.0
         model = self.do(scalar_do) if scalar_do else self
         noise = rng.standard_normal((n_samples, self.n_variables)) * model._noise_sd
         for i, values in per_sample.items():
@@ -261,12 +241,12 @@ class LinearGaussianSCM:
 
     def mean(self, do=None) -> np.ndarray:
         """The exact mean of every variable, optionally under ``do`` (lesson 01)."""
-        model = self.do(do) if do else self
+        model = self.do(do) if do is not None else self
         return model._reduced_form() @ model._intercepts
 
     def covariance(self, do=None) -> np.ndarray:
         """The exact covariance matrix of the variables, optionally under ``do`` (lesson 01)."""
-        model = self.do(do) if do else self
+        model = self.do(do) if do is not None else self
         A = model._reduced_form()
         return A @ np.diag(model._noise_sd**2) @ A.T
 
@@ -281,10 +261,8 @@ class LinearGaussianSCM:
         single = X.ndim == 1
         X = np.atleast_2d(X)
         if X.ndim != 2 or X.shape[1] != self.n_variables:
-            raise ValueError(
-                f"observed must hold one value per variable ({self.n_variables} columns, in the order "
-                f"{self._names}); got shape {np.shape(observed)}."
-            )
+            raise invalid("observed", f"one value per variable ({self.n_variables} columns, in the order "
+                          f"{self._names})", f"shape {np.shape(observed)}", "pass one row, or a matrix of rows")
         return X, single
 
     def abduct(self, observed) -> np.ndarray:
@@ -306,6 +284,14 @@ class LinearGaussianSCM:
         return predicted[0] if single else predicted
 
 
+def _check_range(value, name: str, low: float) -> tuple[float, float]:
+    pair = check_finite_array(value, name)
+    if pair.shape != (2,) or not low <= pair[0] <= pair[1]:
+        raise invalid(name, f"a pair (low, high) with {low:g} <= low <= high", repr(value),
+                      f"pass for instance {name}=(0.5, 1.5)")
+    return float(pair[0]), float(pair[1])
+
+
 def random_linear_gaussian_scm(adjacency, rng: np.random.Generator, names: Sequence | None = None,
                                weight_range=(0.5, 1.5), noise_range=(0.5, 1.5)) -> LinearGaussianSCM:
     """A linear-Gaussian SCM on the DAG ``adjacency`` with random weights and noise scales (lesson 02).
@@ -315,10 +301,11 @@ def random_linear_gaussian_scm(adjacency, rng: np.random.Generator, names: Seque
     causal order through equal noise scales.
     """
     rng = check_rng(rng)
-    adjacency = np.asarray(adjacency) != 0
-    if adjacency.ndim != 2 or adjacency.shape[0] != adjacency.shape[1]:
-        raise ValueError(f"adjacency must be a square matrix, got shape {adjacency.shape}.")
+    adjacency = check_square(adjacency, "adjacency") != 0
+    check_acyclic(adjacency, "adjacency", names)
     n = adjacency.shape[0]
+    weight_range = _check_range(weight_range, "weight_range", 0.0)
+    noise_range = _check_range(noise_range, "noise_range", 0.0)
     sizes = rng.uniform(*weight_range, size=(n, n))
     signs = rng.choice((-1.0, 1.0), size=(n, n))
     weights = np.where(adjacency, sizes * signs, 0.0)

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from causal_course.validation import check_finite_array, check_integer, invalid
+
 # two-sided 95 % quantiles of Student's t, t_{0.975, df}, for df = 1 .. 30
 _T_975 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145,
           2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048,
@@ -25,19 +27,25 @@ _T_975 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
 
 def t_quantile_95(degrees_of_freedom: int) -> float:
     """The two-sided 95 % quantile of Student's t (1.96 beyond 30 degrees of freedom) (lesson 03)."""
-    if degrees_of_freedom < 1:
-        raise ValueError(f"an interval needs at least 2 values (1 degree of freedom), got {degrees_of_freedom + 1} "
-                         "value(s); run more seeds, e.g. --seeds 5.")
+    degrees_of_freedom = check_integer(degrees_of_freedom, "degrees_of_freedom", 1,
+                                       expected="at least 1 (an interval needs at least 2 values)",
+                                       fix="run more seeds, e.g. --seeds 5")
     return _T_975[degrees_of_freedom - 1] if degrees_of_freedom <= len(_T_975) else 1.96
 
 
 def mean_and_standard_error(values) -> tuple[float, float]:
     """Mean and standard error of the mean (0 for a single value) (lesson 03)."""
-    values = np.asarray(values, dtype=float)
-    if values.size == 0:
-        raise ValueError("no values to average.")
+    values = _check_values(values)
     se = float(values.std(ddof=1) / np.sqrt(values.size)) if values.size > 1 else 0.0
     return float(values.mean()), se
+
+
+def _check_values(values, name: str = "values") -> np.ndarray:
+    """One finite number per seed, at least one."""
+    values = check_finite_array(values, name).ravel()
+    if values.size == 0:
+        raise invalid(name, "at least one number (one per seed)", "no values", "run at least one seed, e.g. --seeds 5")
+    return values
 
 
 def mean_with_interval(values) -> dict:
@@ -45,11 +53,7 @@ def mean_with_interval(values) -> dict:
 
     With a single value the interval is undefined: ``low``/``high``/``half_width`` are NaN.
     """
-    values = np.asarray(values, dtype=float).ravel()
-    if values.size == 0:
-        raise ValueError("no values to summarise: pass one number per seed.")
-    if not np.all(np.isfinite(values)):
-        raise ValueError(f"values must be finite numbers, got {values.tolist()}.")
+    values = _check_values(values)
     mean = float(values.mean())
     if values.size < 2:
         half = float("nan")
@@ -61,6 +65,7 @@ def mean_with_interval(values) -> dict:
 
 def interval_record(values, digits: int = 4) -> dict:
     """``{"mean", "low", "high", "values"}`` rounded, ready for JSON (``None`` bounds for one seed) (lesson 03)."""
+    digits = check_integer(digits, "digits", 0, fix="pass for instance digits=4")
     summary = mean_with_interval(values)
     rounded = {key: (round(summary[key], digits) if np.isfinite(summary[key]) else None)
                for key in ("mean", "low", "high")}
@@ -73,9 +78,10 @@ def paired_difference(a, b) -> dict:
     ``a`` and ``b`` hold one value per seed, in the same seed order, measured on the same test
     episodes. Only where the interval excludes 0 may a lesson say one "beats" the other.
     """
-    a, b = np.asarray(a, dtype=float).ravel(), np.asarray(b, dtype=float).ravel()
+    a, b = _check_values(a, "a"), _check_values(b, "b")
     if a.shape != b.shape:
-        raise ValueError(f"a paired comparison needs one value per seed on both sides, got {a.size} and {b.size}.")
+        raise invalid("a and b", "one value per seed on both sides (a paired comparison)",
+                      f"{a.size} and {b.size} values", "pass the two methods' results on the same seeds, in order")
     summary = mean_with_interval(a - b)
     summary["excludes_zero"] = bool(summary["low"] > 0 or summary["high"] < 0)
     return summary
@@ -87,6 +93,10 @@ def format_interval(summary: dict, digits: int = 3) -> str:
     ``summary`` is a :func:`mean_with_interval` result or an :func:`interval_record` (whose bounds
     are ``None`` for a single seed).
     """
+    if not isinstance(summary, dict) or "mean" not in summary:
+        raise invalid("summary", "a dict with a 'mean' (from mean_with_interval or interval_record)",
+                      type(summary).__name__, "summarise the values first with mean_with_interval(values)", TypeError)
+    digits = check_integer(digits, "digits", 0, fix="pass for instance digits=3")
     low, high = summary.get("low"), summary.get("high")
     if low is None or high is None or not (np.isfinite(low) and np.isfinite(high)):
         return f"{summary['mean']:.{digits}f}"
@@ -102,8 +112,12 @@ def summarise_seeds(runs: list) -> dict:
     "values"}`` (a 95 % interval over seeds; ``None`` bounds for a single seed, valid JSON). Settings shared by all
     runs (the environment, the budget) are copied as they are.
     """
-    if not runs:
-        raise ValueError("no runs to summarise: run at least one seed.")
+    if not isinstance(runs, (list, tuple)) or not runs:
+        raise invalid("runs", "a non-empty list of per-seed result dicts", repr(runs)[:40],
+                      "run at least one seed")
+    if not all(isinstance(run, dict) for run in runs):
+        raise invalid("runs", "a list of dicts (one experiment result per seed)",
+                      [type(run).__name__ for run in runs][:5], "pass the dicts the experiment returned", TypeError)
 
     def merge(values):
         first = values[0]

@@ -24,32 +24,53 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from causal_course.dags import all_dags, as_adjacency, class_of, equivalence_classes
+from causal_course.dags import all_dags, as_dag, class_of, equivalence_classes
+from causal_course.validation import (
+    as_float_array,
+    check_index_array,
+    check_instance,
+    check_integer,
+    check_positive_number,
+    check_probabilities,
+    check_shape,
+    invalid,
+)
 
 
 # ------------------------------------------------------------------------------ data checks
 def check_data(X, intervened=None) -> tuple[np.ndarray, np.ndarray]:
     """``X`` as a float matrix and ``intervened`` as a matching boolean mask, or a clear error (lesson 02)."""
-    try:
-        X = np.asarray(X, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(f"X must be a numeric (n_samples, n_variables) array, got {type(X).__name__}.") from None
+    X = as_float_array(X, "X")
     if X.ndim != 2:
-        raise ValueError(f"X must be a 2-D array, one row per sample and one column per variable; got shape {X.shape}.")
+        raise invalid("X", "a 2-D array, one row per sample and one column per variable", f"shape {X.shape}",
+                      "reshape it to (n_samples, n_variables)")
     if not np.all(np.isfinite(X)):
-        raise ValueError("X contains NaN or inf; drop or fix those samples first.")
+        raise invalid("X", "finite numbers", f"NaN or inf in {int(np.sum(~np.isfinite(X)))} entries",
+                      "drop or fix those samples first")
     if intervened is None:
         intervened = np.zeros(X.shape, dtype=bool)
     else:
         intervened = np.asarray(intervened)
         if intervened.shape != X.shape:
-            raise ValueError(f"intervened must have the shape of X, {X.shape}, with intervened[s, k] True when "
-                             f"variable k was set in sample s; got shape {intervened.shape}.")
+            raise invalid("intervened", f"a mask with the shape of X, {X.shape}, with intervened[s, k] True when "
+                          "variable k was set in sample s", f"shape {intervened.shape}",
+                          "pass one True/False per entry of X")
         if intervened.dtype != bool:
             if not np.isin(intervened, (0, 1)).all():
-                raise ValueError("intervened must hold True/False (or 0/1) values.")
+                raise invalid("intervened", "True/False (or 0/1) values", "other values",
+                              "pass a boolean mask such as X == X (all set) or np.zeros(X.shape, bool)")
             intervened = intervened.astype(bool)
     return X, intervened
+
+
+def check_statistics(statistics, n_variables: int | None = None, name: str = "statistics") -> "NodeStatistics":
+    """``statistics`` if it is a :class:`NodeStatistics` (on ``n_variables`` variables, if given), else raise (lesson 02)."""
+    check_instance(statistics, NodeStatistics, name, "a NodeStatistics",
+                   "make one with NodeStatistics.from_data(X, intervened) or space.statistics(X, intervened)")
+    if n_variables is not None and statistics.n_variables != n_variables:
+        raise invalid(name, f"statistics of {n_variables} variables", f"{statistics.n_variables} variables",
+                      "compute them from data with one column per variable of this space")
+    return statistics
 
 
 # ------------------------------------------------------------------------------ sufficient statistics
@@ -72,17 +93,23 @@ class NodeStatistics:
 
     @classmethod
     def from_batches(cls, X: np.ndarray, intervened: np.ndarray) -> "NodeStatistics":
-        """Statistics of datasets ``X (..., N, n)`` with masks ``intervened`` of the same shape, unchecked."""
+        """Statistics of datasets ``X (..., N, n)`` with masks ``intervened`` of the same shape (shapes checked only)."""
+        X, intervened = np.asarray(X), np.asarray(intervened)
+        if X.ndim < 2 or intervened.shape != X.shape:
+            raise invalid("X and intervened", "arrays of the same shape (..., n_samples, n_variables)",
+                          f"shapes {X.shape} and {intervened.shape}", "pass one mask entry per entry of X")
         kept = (~intervened).astype(float)  # sample s counts for variable j where j was not set
         return cls(kept.sum(axis=-2), np.einsum("...sj,...sa->...ja", kept, X),
                    np.einsum("...sj,...sa,...sb->...jab", kept, X, X))
 
     @classmethod
     def empty(cls, n_variables: int) -> "NodeStatistics":
-        n = n_variables
+        """No data yet: zero counts for ``n_variables`` variables (lesson 02)."""
+        n = check_integer(n_variables, "n_variables", 1, fix="pass the number of variables, such as 3")
         return cls(np.zeros(n), np.zeros((n, n)), np.zeros((n, n, n)))
 
     def __add__(self, other: "NodeStatistics") -> "NodeStatistics":
+        check_statistics(other, self.n_variables, "the statistics added")
         return NodeStatistics(self.counts + other.counts, self.sums + other.sums, self.outers + other.outers)
 
     @property
@@ -99,10 +126,16 @@ class BGePrior:
     alpha_mu: float = 1.0
     alpha_w: float | None = None
 
+    def __post_init__(self):
+        check_positive_number(self.alpha_mu, "alpha_mu")
+        if self.alpha_w is not None:
+            check_positive_number(self.alpha_w, "alpha_w", 5.0)
+
     def degrees(self, n_variables: int) -> float:
         alpha_w = n_variables + 2.0 if self.alpha_w is None else float(self.alpha_w)
         if alpha_w <= n_variables + 1:
-            raise ValueError(f"alpha_w must exceed n_variables + 1 = {n_variables + 1}, got {alpha_w}.")
+            raise invalid("alpha_w", f"above n_variables + 1 = {n_variables + 1}", alpha_w,
+                          f"pass alpha_w={n_variables + 2} or more, or leave it None")
         return alpha_w
 
     def scale(self, n_variables: int) -> float:
@@ -131,6 +164,17 @@ def bge_local_score(statistics: NodeStatistics, node: int, parents, prior: BGePr
 
     Returns an array over the statistics' leading (batch) dimensions; 0 where there is no sample.
     """
+    check_statistics(statistics)
+    n = statistics.n_variables
+    node = check_integer(node, "node", 0, n - 1, expected=f"a variable index (0 to {n - 1})")
+    parents = check_index_array(list(parents), "parents", n, what="a variable index").tolist()
+    if node in parents or len(set(parents)) != len(parents):
+        raise invalid("parents", f"other variables than the node (0 to {n - 1}), each once",
+                      f"{parents} for node {node}", "leave the node itself out of its parents")
+    return _bge_local_score(statistics, node, parents, _check_prior(prior))
+
+
+def _bge_local_score(statistics: NodeStatistics, node: int, parents, prior: BGePrior | None = None) -> np.ndarray:
     prior = prior or BGePrior()
     n = statistics.n_variables
     parents = tuple(sorted(int(p) for p in parents))
@@ -159,22 +203,34 @@ def family_score(X, node: int, parents, prior: BGePrior | None = None) -> float:
     """
     X, _ = check_data(X)
     n = X.shape[1]
-    if not 0 <= int(node) < n:
-        raise ValueError(f"node must be a column of X (0 to {n - 1}), got {node}.")
-    parents = [int(p) for p in parents]
-    if int(node) in parents or any(not 0 <= p < n for p in parents):
-        raise ValueError(f"parents must be other columns of X (0 to {n - 1}), got {parents} for node {node}.")
-    return float(bge_local_score(NodeStatistics.from_data(X), int(node), parents, prior))
+    node = check_integer(node, "node", 0, n - 1, expected=f"a column of X (0 to {n - 1})")
+    parents = check_index_array(list(parents), "parents", n, what="a column of X").tolist()
+    if node in parents or len(set(parents)) != len(parents):
+        raise invalid("parents", f"other columns of X (0 to {n - 1}), each once", f"{parents} for node {node}",
+                      "leave the node itself out of its parents")
+    return float(_bge_local_score(NodeStatistics.from_data(X), node, parents, _check_prior(prior)))
+
+
+def _check_columns(adjacency: np.ndarray, X: np.ndarray) -> None:
+    if adjacency.shape[0] != X.shape[1]:
+        raise invalid("X", f"data with one column per variable of the DAG ({adjacency.shape[0]} columns)",
+                      f"{X.shape[1]} columns", "pass data on the DAG's variables, in its order")
+
+
+def _check_prior(prior) -> "BGePrior":
+    if prior is None:
+        return BGePrior()
+    return check_instance(prior, BGePrior, "prior", "a BGePrior or None", "pass prior=BGePrior(alpha_mu=1.0)")
 
 
 def dag_log_score(adjacency, X, intervened=None, prior: BGePrior | None = None) -> float:
     """log p(X | DAG): each variable scored given its parents on the rows where it was not set (lesson 02)."""
-    adjacency = as_adjacency(adjacency)
+    adjacency = as_dag(adjacency)
     X, intervened = check_data(X, intervened)
-    if adjacency.shape[0] != X.shape[1]:
-        raise ValueError(f"the DAG has {adjacency.shape[0]} variables but X has {X.shape[1]} columns.")
+    _check_columns(adjacency, X)
+    prior = _check_prior(prior)
     statistics = NodeStatistics.from_data(X, intervened)
-    return float(sum(bge_local_score(statistics, j, np.flatnonzero(adjacency[:, j]), prior) for j in range(X.shape[1])))
+    return float(sum(_bge_local_score(statistics, j, np.flatnonzero(adjacency[:, j]), prior) for j in range(X.shape[1])))
 
 
 def equal_noise_log_likelihood(adjacency, X) -> float:
@@ -184,13 +240,12 @@ def equal_noise_log_likelihood(adjacency, X) -> float:
     order becomes identifiable from observational data (Peters and Bühlmann, 2014), because only
     the true order makes the residual variances equal.
     """
-    adjacency = as_adjacency(adjacency)
+    adjacency = as_dag(adjacency)
     X, _ = check_data(X)
     n_samples, n = X.shape
-    if adjacency.shape[0] != n:
-        raise ValueError(f"the DAG has {adjacency.shape[0]} variables but X has {n} columns.")
+    _check_columns(adjacency, X)
     if n_samples < 2:
-        raise ValueError("need at least 2 samples to estimate a variance.")
+        raise invalid("X", "at least 2 samples (rows) to estimate a variance", f"{n_samples}", "pass more samples")
     residual_sum = 0.0
     for j in range(n):
         design = np.column_stack([np.ones(n_samples), X[:, np.flatnonzero(adjacency[:, j])]])
@@ -210,10 +265,11 @@ class DagSpace:
 
     def __init__(self, n_variables: int = 3, prior: BGePrior | None = None):
         self.dags = all_dags(n_variables)
-        self.n_variables = n_variables
+        self.n_variables = n_variables = int(n_variables)
         self.classes = equivalence_classes(self.dags)
         self.class_index = class_of(self.dags, self.classes)
-        self.prior = prior or BGePrior()
+        self.prior = _check_prior(prior)
+        self.prior.degrees(n_variables)  # raises now if alpha_w is too small for this space
         families = sorted({(j, tuple(np.flatnonzero(dag[:, j]))) for dag in self.dags for j in range(n_variables)})
         self.families = families
         lookup = {family: k for k, family in enumerate(families)}
@@ -225,46 +281,88 @@ class DagSpace:
 
     def index_of(self, adjacency) -> int:
         """The position of ``adjacency`` in :attr:`dags`."""
-        adjacency = as_adjacency(adjacency)
+        adjacency = as_dag(adjacency)
         for k, dag in enumerate(self.dags):
             if dag.shape == adjacency.shape and np.array_equal(dag, adjacency):
                 return k
-        raise ValueError(f"{adjacency.astype(int).tolist()} is not a DAG on {self.n_variables} variables.")
+        raise invalid("adjacency", f"a DAG on {self.n_variables} variables", f"shape {adjacency.shape}",
+                      "pass a graph on this space's variables")
 
     def statistics(self, X, intervened=None) -> NodeStatistics:
         statistics = NodeStatistics.from_data(X, intervened)
         if statistics.n_variables != self.n_variables:
-            raise ValueError(f"X has {statistics.n_variables} columns; this space has {self.n_variables} variables.")
+            raise invalid("X", f"{self.n_variables} columns (this space has {self.n_variables} variables)",
+                          f"{statistics.n_variables} columns", "pass data with one column per variable")
         return statistics
 
     def log_marginal_likelihoods(self, statistics: NodeStatistics) -> np.ndarray:
         """log p(data | DAG) for every DAG: shape (..., n_dags)."""
-        local = np.stack([bge_local_score(statistics, j, parents, self.prior) for j, parents in self.families], axis=-1)
+        check_statistics(statistics, self.n_variables)
+        return self._log_marginal_likelihoods(statistics)
+
+    def _log_marginal_likelihoods(self, statistics: NodeStatistics) -> np.ndarray:
+        local = np.stack([_bge_local_score(statistics, j, parents, self.prior) for j, parents in self.families], axis=-1)
         return local[..., self.family_table].sum(axis=-1)
 
     def posterior(self, statistics: NodeStatistics, log_prior=None) -> np.ndarray:
         """p(DAG | data) for every DAG (uniform prior unless ``log_prior`` is given): shape (..., n_dags)."""
         scores = self.log_marginal_likelihoods(statistics)
         if log_prior is not None:
-            scores = scores + np.asarray(log_prior, dtype=float)
-        return normalise_log(scores)
+            log_prior = check_shape(as_float_array(log_prior, "log_prior"), "log_prior", (len(self),),
+                                    fix="pass one log prior probability per DAG, in the order of space.dags")
+            _check_log_weights(log_prior, "log_prior")
+            scores = scores + log_prior
+        return _normalise_log(scores)
+
+    def _posterior(self, statistics: NodeStatistics) -> np.ndarray:
+        """:meth:`posterior` without checks, for inner loops."""
+        return _normalise_log(self._log_marginal_likelihoods(statistics))
 
     def class_posterior(self, posterior: np.ndarray) -> np.ndarray:
         """The posterior mass of each equivalence class: shape (..., n_classes)."""
+        posterior = check_probabilities(posterior, "posterior", distribution=True)
+        if posterior.shape[-1] != len(self):
+            raise invalid("posterior", f"one probability per DAG ({len(self)} along the last axis)",
+                          f"shape {posterior.shape}", "pass the result of space.posterior(statistics)")
         return np.stack([posterior[..., members].sum(axis=-1) for members in self.classes], axis=-1)
+
+
+def _check_log_weights(log_weights: np.ndarray, name: str) -> None:
+    """NaN and +inf are refused; -inf (weight 0) is fine while each row keeps a finite entry."""
+    if np.isnan(log_weights).any() or np.isposinf(log_weights).any():
+        raise invalid(name, "log weights (finite numbers, or -inf for weight 0)", "NaN or +inf",
+                      "replace them by finite numbers")
+    if log_weights.ndim == 0 or log_weights.shape[-1] == 0:
+        raise invalid(name, "at least one log weight along the last axis", f"shape {log_weights.shape}",
+                      "pass one log weight per hypothesis")
+    if np.any(np.isneginf(log_weights).all(axis=-1)):
+        raise invalid(name, "log weights with at least one finite entry per row", "a row that is all -inf",
+                      "give some hypothesis a finite log weight")
 
 
 def normalise_log(log_weights) -> np.ndarray:
     """exp(log_weights) normalised to sum to 1 along the last axis, without overflow (lesson 02)."""
-    log_weights = np.asarray(log_weights, dtype=float)
+    log_weights = as_float_array(log_weights, "log_weights")
+    _check_log_weights(log_weights, "log_weights")
+    return _normalise_log(log_weights)
+
+
+def _normalise_log(log_weights: np.ndarray) -> np.ndarray:
     shifted = log_weights - log_weights.max(axis=-1, keepdims=True)
     weights = np.exp(shifted)
     return weights / weights.sum(axis=-1, keepdims=True)
 
 
 def entropy_bits(probabilities) -> np.ndarray:
-    """Shannon entropy in bits along the last axis; 0 log 0 counts as 0 (lesson 02)."""
-    p = np.asarray(probabilities, dtype=float)
+    """Shannon entropy in bits along the last axis; 0 log 0 counts as 0 (lesson 02).
+
+    Each row along the last axis must be a probability distribution (entries in [0, 1],
+    summing to 1).
+    """
+    return _entropy_bits(check_probabilities(probabilities, "probabilities", distribution=True))
+
+
+def _entropy_bits(p: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         terms = np.where(p > 0, -p * np.log2(np.where(p > 0, p, 1.0)), 0.0)
     return terms.sum(axis=-1)
@@ -272,8 +370,8 @@ def entropy_bits(probabilities) -> np.ndarray:
 
 def binary_entropy_bits(p) -> np.ndarray:
     """Entropy in bits of a yes/no outcome with probability ``p``, element-wise (lesson 02)."""
-    p = np.asarray(p, dtype=float)
-    return entropy_bits(np.stack([p, 1.0 - p], axis=-1))
+    p = np.clip(check_probabilities(p, "p"), 0.0, 1.0)
+    return _entropy_bits(np.stack([p, 1.0 - p], axis=-1))
 
 
 def outcome_information(posterior, p_outcome) -> float:
@@ -283,5 +381,12 @@ def outcome_information(posterior, p_outcome) -> float:
     The mutual information: the entropy of the predicted outcome minus its expected entropy given
     the hypothesis.
     """
-    posterior, p_outcome = np.asarray(posterior, dtype=float), np.asarray(p_outcome, dtype=float)
-    return float(binary_entropy_bits(posterior @ p_outcome) - posterior @ binary_entropy_bits(p_outcome))
+    posterior = check_probabilities(posterior, "posterior", distribution=True)
+    p_outcome = np.clip(check_probabilities(p_outcome, "p_outcome"), 0.0, 1.0)
+    check_shape(posterior, "posterior", ("n_hypotheses",), fix="pass one probability per hypothesis")
+    check_shape(p_outcome, "p_outcome", posterior.shape, fix="pass one outcome probability per hypothesis, "
+                "in the order of posterior")
+    posterior = np.clip(posterior, 0.0, 1.0)
+    predicted = np.clip(posterior @ p_outcome, 0.0, 1.0)
+    return float(_entropy_bits(np.array([predicted, 1.0 - predicted]))
+                 - posterior @ _entropy_bits(np.stack([p_outcome, 1.0 - p_outcome], axis=-1)))

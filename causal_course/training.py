@@ -18,7 +18,18 @@ import numpy as np
 
 from causal_course.episodes import EpisodeBatch, expert_episodes
 from causal_course.models import encode_episodes
-from causal_course.validation import check_n_samples, check_rng
+from causal_course.validation import (
+    check_bool,
+    check_callable,
+    check_instance,
+    check_n_samples,
+    check_non_negative_number,
+    check_number,
+    check_positive_count,
+    check_positive_number,
+    check_rng,
+    invalid,
+)
 
 import torch  # noqa: E402  (after causal_course.models, which sets OMP_WAIT_POLICY)
 import torch.nn.functional as F  # noqa: E402
@@ -118,9 +129,30 @@ def train_behaviour_cloning(
     callback sees the averaged weights and the model ends with them. Averaging steadies the
     scores, which otherwise rise and fall from one checkpoint to the next. ``None`` turns it off.
     """
+    check_instance(model, torch.nn.Module, "model", "a torch.nn.Module",
+                   "build one with causal_course.models.build_model('transformer')")
     n_steps = check_n_samples(n_steps, "n_steps")
-    batch_size = check_n_samples(batch_size, "batch_size")
+    batch_size = check_positive_count(batch_size, "batch_size", 256)
     rng = check_rng(rng)
+    learning_rate = check_positive_number(learning_rate, "learning_rate", 5e-3)
+    check_callable(make_batch, "make_batch", "pass a function make_batch(batch_size, rng) -> EpisodeBatch, "
+                   "such as expert_sampler() or mixtures.mixture_sampler(0.5)")
+    check_callable(loss_fn, "loss_fn", "pass a function loss_fn(model, batch) -> loss tensor, such as imitation_loss")
+    if n_threads is not None:
+        n_threads = check_positive_count(n_threads, "n_threads", 2)
+    progress = check_bool(progress, "progress")
+    if callback is not None:
+        check_callable(callback, "callback", "pass a function callback(model, step), or None")
+    callback_every = check_n_samples(callback_every, "callback_every")
+    if not hasattr(callback_at, "__iter__"):
+        raise invalid("callback_at", "a collection of step numbers", repr(callback_at),
+                      "pass for instance callback_at={100, 200}", TypeError)
+    callback_at = {check_positive_count(step, "each step in callback_at", 100) for step in callback_at}
+    if average_decay is not None:
+        average_decay = check_number(average_decay, "average_decay", 0.0, 1.0, high_open=True,
+                                     expected="a decay from 0 (inclusive) to 1 (exclusive), or None",
+                                     fix="pass for instance average_decay=0.99, or None to turn averaging off")
+    weight_decay = check_non_negative_number(weight_decay, "weight_decay", WEIGHT_DECAY)
     if n_threads is not None:
         torch.set_num_threads(int(n_threads))
     optimiser = torch.optim.AdamW(model.parameters(), lr=learning_rate, weight_decay=weight_decay)
