@@ -78,6 +78,8 @@ def main() -> int:
     parser.add_argument("--env", default="standard", choices=ENVIRONMENTS, help="environment variant")
     parser.add_argument("--width", type=int, default=None, help="model width (default: the architecture's own)")
     parser.add_argument("--layers", type=int, default=None, help="number of layers (default: the architecture's own)")
+    parser.add_argument("--no-readings", action="store_true",
+                        help="ablation: blank the goal query's target readings (the model before it had them)")
     parser.add_argument("--out", default=None, help="also write every seed's final figures to this JSON file")
     parser.add_argument("--learning-rate", type=float, default=5e-3)
     parser.add_argument("--weight-decay", type=float, default=0.01)
@@ -89,6 +91,8 @@ def main() -> int:
     args = parser.parse_args()
 
     key = args.architecture if args.env == "standard" else f"{args.architecture}_{args.env}"
+    if args.no_readings:
+        key += "_no_readings"
     speeds = generator_speed()
     print(f"episode generator: {np.mean(speeds):,.0f} expert episodes/s (runs: {', '.join(f'{s:,.0f}' for s in speeds)})")
     curves, finals = [], []
@@ -96,6 +100,8 @@ def main() -> int:
         sizes = {} if args.width is None else {"width": args.width}
         if args.layers is not None:
             sizes["n_layers"] = args.layers
+        if args.no_readings:
+            sizes["reads_target"] = False
         model, curve, final = run_seed(seed, args.architecture, sorted(args.checkpoints), args.test_episodes, args.threads,
                                        args.env, sizes, args.learning_rate, args.weight_decay)
         curves.append(curve)
@@ -103,7 +109,7 @@ def main() -> int:
         print(f"seed {seed}: " + "; ".join(
             f"{p['step']} steps {p['seconds']:.0f} s: held-out {p['heldout']:.3f} critical {p['critical']:.3f}" for p in curve),
             flush=True)
-        if args.save and seed == args.seeds[0]:
+        if args.save and seed == args.seeds[0] and not args.no_readings:  # the ablation ships no weights
             save_pretrained(model, f"passive_{key}_seed{seed}", {
                 "architecture": args.architecture, "env": args.env, "seed": seed, "steps": max(args.checkpoints),
                 "batch_size": 256, "learning_rate": args.learning_rate, "weight_decay": args.weight_decay, "sizes": sizes,

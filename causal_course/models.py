@@ -9,7 +9,12 @@ Introduced in lesson 03. An episode is a sequence of 7 tokens:
   and the 5 values then seen, twice: divided by 5 (so an intervened value reads 1 and its effects
   read as multiples of it), and soft-clipped (so that natural values of about 0.1, which the
   first copy shrinks to 0.02, stay legible and keep their linear relations: :func:`soft_clip`);
-* position 6: the goal query, naming the target (one-hot).
+* position 6: the goal query, naming the target (one-hot) and carrying the target's **readings**:
+  its value at each of the 5 steps, on the same two scales. The log holds these values already
+  (they are in positions 1 to 5); the goal query only re-reads them for the variable it now asks
+  about, as a student re-reads their notes once they know the exam question
+  (:func:`target_readings`). Whether they matter is measured in lesson 03
+  (``benchmarks/readings_ablation.py``; over 8 seeds no difference is shown).
 
 The model reads the sequence left to right (a causal mask: no peeking ahead). Its output at
 position ``k`` (0 to 4) is the distribution of the exploration action of step ``k + 1``; its
@@ -41,13 +46,15 @@ from torch import nn  # noqa: E402
 SEQUENCE_LENGTH = N_EXPLORATION_STEPS + 2
 GOAL_POSITION = SEQUENCE_LENGTH - 1
 SOURCES = ("untagged", "experimenter", "observer")  # source tags (lesson 04); index 0 sets no tag feature
-# action, values (2 scales), target, cue, 2 tags, start/goal flags
-FEATURES = N_EXPLORATION_ACTIONS + 4 * N_VARIABLES + (len(SOURCES) - 1) + 2
+# action, values (2 scales), target, cue, 2 tags, the target's readings (2 scales), start/goal flags
+FEATURES = N_EXPLORATION_ACTIONS + 4 * N_VARIABLES + (len(SOURCES) - 1) + 2 * N_EXPLORATION_STEPS + 2
 _VALUES = slice(N_EXPLORATION_ACTIONS, N_EXPLORATION_ACTIONS + N_VARIABLES)
 _CLIPPED_VALUES = slice(_VALUES.stop, _VALUES.stop + N_VARIABLES)
 _TARGET = slice(_CLIPPED_VALUES.stop, _CLIPPED_VALUES.stop + N_VARIABLES)
 _CUE = slice(_TARGET.stop, _TARGET.stop + N_VARIABLES)
 _TAGS = slice(_CUE.stop, _CUE.stop + len(SOURCES) - 1)
+_READINGS = slice(_TAGS.stop, _TAGS.stop + N_EXPLORATION_STEPS)
+_CLIPPED_READINGS = slice(_READINGS.stop, _READINGS.stop + N_EXPLORATION_STEPS)
 _START_FLAG, _GOAL_FLAG = FEATURES - 2, FEATURES - 1
 
 
@@ -107,9 +114,30 @@ def encode_episodes(actions: np.ndarray, values: np.ndarray, target: np.ndarray 
         tokens[:, 1:steps + 1, _VALUES] = values / INTERVENTION_VALUE
         tokens[:, 1:steps + 1, _CLIPPED_VALUES] = soft_clip(values)
     if target is not None:
-        tokens[np.arange(n), -1, _TARGET.start + np.asarray(target)] = 1.0
+        target = np.asarray(target)
+        tokens[np.arange(n), -1, _TARGET.start + target] = 1.0
         tokens[:, -1, _GOAL_FLAG] = 1.0
+        if steps:
+            readings = target_readings(values, target)
+            tokens[:, -1, _READINGS.start:_READINGS.start + steps] = readings / INTERVENTION_VALUE
+            tokens[:, -1, _CLIPPED_READINGS.start:_CLIPPED_READINGS.start + steps] = soft_clip(readings)
     return torch.from_numpy(tokens)
+
+
+def target_readings(values: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """``(n, steps)``: the target's value at each logged step, ``values[i, k, target[i]]`` (lesson 03).
+
+    The goal query carries these readings. They add no information to the log (the same numbers
+    sit in the step tokens); they re-read it for the variable the goal names.
+
+    >>> import numpy as np
+    >>> values = np.arange(2 * 3 * 5, dtype=float).reshape(2, 3, 5)
+    >>> target_readings(values, np.array([1, 4]))
+    array([[ 1.,  6., 11.],
+           [19., 24., 29.]])
+    """
+    values = np.asarray(values, dtype=float)
+    return values[np.arange(len(values)), :, np.asarray(target)]
 
 
 def goal_mask(target) -> torch.Tensor:
@@ -135,10 +163,15 @@ class EpisodePolicy(nn.Module):
 
     With ``explanation`` (lesson 05) the model also has an explanation head; see
     :data:`EXPLANATIONS` and :func:`causal_course.explanations.explanation_loss`.
+    ``reads_target=False`` blanks the goal query's target readings (:func:`target_readings`):
+    lesson 03's ablation, the model as it was before it had them.
     """
 
-    def __init__(self, width: int, explanation: str | None = None):
+    def __init__(self, width: int, explanation: str | None = None, reads_target: bool = True):
         super().__init__()
+        if not isinstance(reads_target, bool):
+            raise TypeError(f"reads_target must be True or False, got {reads_target!r}.")
+        self.reads_target = reads_target
         self.explore_head = nn.Linear(width, N_EXPLORATION_ACTIONS)
         self.goal_head = nn.Linear(width, N_GOAL_ACTIONS)
         if explanation is not None and explanation not in EXPLANATIONS:
@@ -151,6 +184,9 @@ class EpisodePolicy(nn.Module):
 
     def outputs(self, tokens: torch.Tensor, target=None) -> dict:
         """``{"explore", "goal", "hidden"}``: the heads' outputs and the hidden states (lesson 05)."""
+        if not self.reads_target:
+            tokens = tokens.clone()
+            tokens[..., _READINGS.start:_CLIPPED_READINGS.stop] = 0.0
         hidden = self.encode(tokens)
         goal = None
         if target is not None:
@@ -166,8 +202,9 @@ class EpisodePolicy(nn.Module):
 class CausalTransformer(EpisodePolicy):
     """A small causal (decoder-only) transformer over the episode's tokens (lesson 03)."""
 
-    def __init__(self, width: int = 64, n_layers: int = 2, n_heads: int = 4, explanation: str | None = None):
-        super().__init__(width, explanation)
+    def __init__(self, width: int = 64, n_layers: int = 2, n_heads: int = 4, explanation: str | None = None,
+                 reads_target: bool = True):
+        super().__init__(width, explanation, reads_target)
         self.embed = nn.Linear(FEATURES, width)
         self.position = nn.Parameter(torch.zeros(SEQUENCE_LENGTH, width))
         nn.init.normal_(self.position, std=0.02)
@@ -186,8 +223,9 @@ class CausalTransformer(EpisodePolicy):
 class GRUPolicy(EpisodePolicy):
     """A GRU of similar size, trained the same way: the architecture comparison of lesson 03."""
 
-    def __init__(self, width: int = 128, n_layers: int = 1, explanation: str | None = None):
-        super().__init__(width, explanation)
+    def __init__(self, width: int = 128, n_layers: int = 1, explanation: str | None = None,
+                 reads_target: bool = True):
+        super().__init__(width, explanation, reads_target)
         self.embed = nn.Linear(FEATURES, width)
         self.gru = nn.GRU(width, width, num_layers=n_layers, batch_first=True)
 

@@ -99,6 +99,24 @@ def test_cached_results_support_what_lesson_03_says():
     gap = paired_difference([r["heldout"]["model"] for r in confounded],
                             [r["heldout"]["regression_unlimited"] for r in confounded])
     assert gap["excludes_zero"] and gap["mean"] > 0  # "beats unlimited observation on held-out structures"
+    for group in ("heldout", "critical"):  # "... and on critical ones; a little below causal inference on both"
+        models = [r[group]["model"] for r in confounded]
+        beats = paired_difference(models, [r[group]["regression_unlimited"] for r in confounded])
+        assert beats["excludes_zero"] and beats["mean"] > 0.1
+        below = paired_difference(models, [r[group]["causal_inference"] for r in confounded])
+        assert below["excludes_zero"] and -0.1 < below["mean"] < 0
+    # the standard model: the issue's performance target, and "about 95 % X0 choices in these five seeds"
+    standard = passive["transformer"]["runs"]
+    assert mean_with_interval([r["heldout"]["model"] for r in standard])["mean"] >= 0.97
+    assert mean_with_interval([r["critical"]["model"] for r in standard])["mean"] >= 0.93
+    assert all(0.9 < r["critical_choices"]["x0_share"] < 1.0 for r in standard)
+    # the readings ablation: 8 seeds, no difference shown; seed 5 with readings picks X0 on about 73 %
+    ablation = load_results("readings_ablation_results")
+    assert len(ablation["seeds"]) >= 8
+    for metric in ("heldout", "critical"):
+        assert not ablation["summary"][metric]["difference"]["excludes_zero"]
+    seed5 = next(r for r in ablation["per_seed"]["with_readings"] if r["seed"] == 5)
+    assert 0.7 < seed5["critical_x0_share"] < 0.76 and seed5["critical"] < 0.8
     cues = load_results("cues_results")
     runs = cues["per_seed"]
     assert len(runs) >= 5
@@ -109,9 +127,14 @@ def test_cached_results_support_what_lesson_03_says():
     assert saved["excludes_zero"] and saved["mean"] > 1.5
     # "in most seeds as well as with the cue hidden, using as many experiments as the cued expert; a seed that
     # skips cued variables on the new combinations loses reward"
+    # "every seed uses about as many experiments as the cued expert and scores as well as with the cue hidden;
+    # no cost shown"
     close = [abs(r["reward"]["heldout_combinations"] - r["reward"]["heldout_combinations_cue_hidden"]) < 0.02
              and abs(r["steps_used"]["heldout_combinations"] - r["steps_used"]["cued_expert"]) < 0.1 for r in runs]
-    assert sum(close) >= len(runs) - 1
+    assert all(close)
+    cost = paired_difference([r["reward"]["heldout_combinations"] for r in runs],
+                             [r["reward"]["heldout_combinations_cue_hidden"] for r in runs])
+    assert not cost["excludes_zero"]
 
 
 def test_cached_gru_tuning_supports_section_10():
@@ -123,7 +146,17 @@ def test_cached_gru_tuning_supports_section_10():
     size = transformer[0]["n_parameters"]
     for row in rows:
         assert abs(row["n_parameters"] - size) / size < 0.1 and row["steps"] == 2200 and len(row["seeds"]) >= 5
-        assert row["critical"]["high"] < 0.4 and row["critical_x0_share"]["mean"] < 0.1  # "the prior, not the strategy"
+    # "held-out and critical reward both rise with the learning rate" (one layer of width 128)
+    single = sorted((r for r in rows if (r["width"], r["n_layers"]) == (128, 1)), key=lambda r: r["learning_rate"])
+    assert len(single) >= 3
+    for low, high in zip(single, single[1:]):
+        assert high["heldout"]["mean"] > low["heldout"]["mean"] and high["critical"]["mean"] > low["critical"]["mean"]
+    # "every seed of the transformer picks X0 more often than any seed of any GRU configuration"
+    gru_x0 = max(v for row in rows for v in row["critical_x0_share"]["values"])
+    assert min(r["critical_choices"]["x0_share"] for r in transformer) > gru_x0
+    assert gru_x0 < 0.7 and min(r["critical_choices"]["x0_share"] for r in transformer) > 0.9
+    # "the best configuration used the largest learning rate tried"
     best = max(rows, key=lambda row: row["critical"]["mean"])
+    assert best["learning_rate"] == max(r["learning_rate"] for r in rows)
     gap = paired_difference([r["critical"]["model"] for r in transformer], best["critical"]["values"])
-    assert gap["excludes_zero"] and gap["mean"] > 0
+    assert gap["excludes_zero"] and 0.2 < gap["mean"] < 0.4  # "about 0.3, interval excluding 0"

@@ -227,16 +227,21 @@ def test_cached_sweep_supports_what_lesson_04_says(cached):
     for share in (0.25, 0.5, 0.75):
         diff = paired_difference(seeds("steps", share, "heldout_sampled"), seeds("episodes", share, "heldout_sampled"))
         assert diff["excludes_zero"] and diff["mean"] < 0
-    # greedy on logs that mix both, 75 %: observes always and ends below the correlational strategy
+    # greedy on logs that mix both, 75 %: observes always and ends below the correlational strategy in every
+    # seed (the lesson says the paired interval includes 0, so it must not exclude it either way)
     correlational = [run["heldout_correlational"] for run in cached["baselines_per_seed"]]
-    below_corr = paired_difference(seeds("steps", 0.75, "heldout_greedy"), correlational)
-    assert below_corr["excludes_zero"] and below_corr["mean"] < 0
+    greedy_mixed = seeds("steps", 0.75, "heldout_greedy")
+    assert all(g < c for g, c in zip(greedy_mixed, correlational))
+    assert not paired_difference(greedy_mixed, correlational)["excludes_zero"]
     # 6. a random experimenter teaches little
     assert np.mean(seeds("random", 1.0, "heldout_sampled")) < 0.75
-    # source tags: asked as experimenter at 25 %, no loss shown against 100 %, a gain against untagged
+    # source tags: asked as experimenter at 25 %, it recovers most of the 100 % reward (a loss of about 0.05 whose
+    # interval excludes 0), and gains against untagged
     asked = seeds("tagged", 0.25, "heldout_sampled_asked_experimenter")
-    against_full = paired_difference(asked, seeds("episodes", 1.0, "heldout_sampled"))
-    assert not against_full["excludes_zero"] or abs(against_full["mean"]) < 0.05
+    full = seeds("episodes", 1.0, "heldout_sampled")
+    against_full = paired_difference(asked, full)
+    assert against_full["excludes_zero"] and -0.08 < against_full["mean"] < 0
+    assert np.mean(asked) > 0.9 * np.mean(full)
     gain = paired_difference(asked, seeds("episodes", 0.25, "heldout_sampled"))
     assert gain["excludes_zero"] and gain["mean"] > 0.15
     # the off-record expert's imitator: below even the honest observer's imitator
