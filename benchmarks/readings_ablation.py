@@ -10,7 +10,8 @@ Usage (from the course folder, after `make setup`). Seeds 0-4 are the cached run
     .venv/bin/python benchmarks/readings_ablation.py [--save]    # the table; --save: the cache lesson 03 loads
 
 Both models are the lesson-03 transformer with the same seeds, data, budget (2,200 steps) and test episodes; the
-only difference is whether the goal token carries the target's readings (``reads_target``). Prints, per seed and
+only difference is whether the goal token carries the target's readings (``reads_target``), apart from the number
+of threads of seeds 0-4 (2 with readings, 1 without: PyTorch then sums in another order, a tiny nudge to training). Prints, per seed and
 as mean [95 % CI] over seeds, held-out and critical reward and how often the model picks X0 on critical episodes,
 and the paired difference. Figures, not a test.
 """
@@ -28,7 +29,9 @@ RESULTS_NAME = "readings_ablation_results"
 
 def _per_seed(run: dict) -> dict:
     return {"seed": run["seed"], "heldout": run["heldout"]["model"], "critical": run["critical"]["model"],
-            "critical_x0_share": run["critical_choices"]["x0_share"]}
+            "critical_x0_share": run["critical_choices"]["x0_share"],
+            "critical_x0_share_given_expert": run["critical_choices"]["x0_share_given_expert"],
+            "explores_every_variable": run["model_exploration"]["all_variables_share"]}
 
 
 def main() -> int:
@@ -58,7 +61,7 @@ def main() -> int:
               file=sys.stderr)
         return 2
 
-    metrics = ("heldout", "critical", "critical_x0_share")
+    metrics = ("heldout", "critical", "critical_x0_share", "critical_x0_share_given_expert", "explores_every_variable")
     print(f"{len(seeds)} seeds ({', '.join(map(str, seeds))}), paired; with readings / without")
     for seed in seeds:
         a, b = conditions["with_readings"][seed], conditions["without_readings"][seed]

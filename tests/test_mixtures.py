@@ -244,6 +244,13 @@ def test_cached_sweep_supports_what_lesson_04_says(cached):
     assert np.mean(asked) > 0.9 * np.mean(full)
     gain = paired_difference(asked, seeds("episodes", 0.25, "heldout_sampled"))
     assert gain["excludes_zero"] and gain["mean"] > 0.15
+    # asked as observer: like the 0 % model at 25 %, worse at 50 % (shown), not shown at 75 %
+    observers = seeds("episodes", 0.0, "heldout_sampled")
+    as_observer = {share: paired_difference(seeds("tagged", share, "heldout_sampled_asked_observer"), observers)
+                   for share in (0.25, 0.5, 0.75)}
+    assert not as_observer[0.25]["excludes_zero"]
+    assert as_observer[0.5]["excludes_zero"] and as_observer[0.5]["mean"] < 0
+    assert not as_observer[0.75]["excludes_zero"] and as_observer[0.75]["mean"] < as_observer[0.5]["mean"]
     # the off-record expert's imitator: below even the honest observer's imitator
     off = [run["heldout_sampled"] for run in cached["off_record"]["per_seed"]]
     below = paired_difference(off, seeds("episodes", 0.0, "heldout_sampled"))
