@@ -177,7 +177,7 @@ class ControlGroup:
         import uuid
 
         self.folders: list[Path] = []
-        name = f"causal-course-{uuid.uuid4().hex[:12]}"
+        name = f"{_group_prefix()}{uuid.uuid4().hex[:12]}"
         try:
             if (self.ROOT / "cgroup.controllers").exists():  # v2
                 parent = self.ROOT / _own_cgroup("")
@@ -223,9 +223,14 @@ class ControlGroup:
         return False
 
     def remove(self) -> bool:
-        """Delete the group once its processes are gone; True when nothing of it is left."""
+        """Delete the group once its processes are gone; True when nothing of it is left.
+
+        Any process still listed in the group is killed first: only the submission's processes
+        ever join it.
+        """
         left = []
         for folder in reversed(self.folders):
+            _kill_members(folder)
             try:
                 folder.rmdir()
             except FileNotFoundError:
@@ -236,8 +241,8 @@ class ControlGroup:
         return not self.folders
 
     @classmethod
-    def sweep(cls) -> None:
-        """Delete this grader's leftover, empty groups (one still in use cannot be deleted and stays)."""
+    def sweep(cls, patience: float = 10.0) -> None:
+        """Delete leftover groups of this grader, killing what is still in them, for up to ``patience`` s."""
         parents = []
         try:
             if (cls.ROOT / "cgroup.controllers").exists():
@@ -246,12 +251,42 @@ class ControlGroup:
                 parents += [cls.ROOT / "memory" / _own_cgroup("memory"), cls.ROOT / "pids" / _own_cgroup("pids")]
         except OSError:
             return
-        for parent in parents:
-            for folder in parent.glob("causal-course-*"):
-                try:
-                    folder.rmdir()
-                except OSError:
-                    pass
+        import time
+
+        deadline = time.monotonic() + patience
+        while True:
+            left = []
+            for parent in parents:
+                for folder in parent.glob(f"{_group_prefix()}*"):  # only this grader's groups
+                    _kill_members(folder)
+                    try:
+                        folder.rmdir()
+                    except FileNotFoundError:
+                        pass
+                    except OSError:
+                        left.append(folder)
+            if not left or time.monotonic() > deadline:
+                return
+            time.sleep(0.05)
+
+
+def _group_prefix() -> str:
+    """Groups are named after the grader's PID, so that a sweep never touches another grader's."""
+    return f"causal-course-{os.getpid()}-"
+
+
+def _kill_members(folder: Path) -> None:
+    import signal
+
+    try:
+        members = (folder / "cgroup.procs").read_text().split()
+    except OSError:
+        return
+    for pid in members:
+        try:
+            os.kill(int(pid), signal.SIGKILL)
+        except (ValueError, OSError):
+            pass
 
 
 def _own_cgroup(controller: str) -> str:
