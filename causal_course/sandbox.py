@@ -372,6 +372,32 @@ def _limit_memory(limit_bytes: int) -> None:
         pass
 
 
+MAX_NEW_PROCESSES = 32  # processes a submission may start (RLIMIT_NPROC; the grader's watchdog counts too)
+
+
+def _limit_processes(extra: int = MAX_NEW_PROCESSES) -> None:
+    """RLIMIT_NPROC: the user's processes now plus ``extra`` (Linux; root is exempt, there the pids cgroup
+    and the grader's watchdog are the limits)."""
+    try:
+        import resource
+    except ImportError:
+        return
+    if not os.path.isdir("/proc") or os.getuid() == 0:
+        return
+    uid, count = os.getuid(), 0
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if os.stat(f"/proc/{entry}").st_uid == uid:
+                    count += 1
+            except OSError:
+                continue
+    try:
+        resource.setrlimit(resource.RLIMIT_NPROC, (count + extra, count + extra))
+    except (ValueError, OSError):
+        pass
+
+
 def main() -> None:
     """Entry point of ``python -m causal_course.sandbox`` (started by the grader, not by hand)."""
     fds = os.environ.get(FDS_VARIABLE)
@@ -381,6 +407,7 @@ def main() -> None:
     memory = int(os.environ.get(MEMORY_VARIABLE, "0"))
     if memory > 0:
         _limit_memory(memory)
+    _limit_processes()
     worker = _Worker(read_fd, write_fd)
     worker.reply({"op": "ready", "pid": os.getpid()})
     worker.serve()

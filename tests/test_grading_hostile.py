@@ -233,6 +233,16 @@ def test_forked_memory_hogs_are_stopped_as_a_tree(batch):
     assert any("memory limit of 512 MB (all its processes together)" in e for e in report["errors"]), report["errors"]
 
 
+def test_a_fork_bomb_is_capped_and_costs_nothing_else(root, tmp_path):
+    nb = _solution(root)
+    _add_cell(nb, "import os, time\nfor _ in range(200):\n    if os.fork() == 0:\n        time.sleep(60)\n        os._exit(0)")
+    nbformat.write(nb, tmp_path / "bomb.ipynb")
+    (report,) = grade_submissions([tmp_path / "bomb.ipynb"], options=GradingOptions(timeout=20))
+    assert report["score"] == FULL, report
+    assert any("more than 32 processes" in e or "BlockingIOError" in e or "Resource temporarily unavailable" in e
+               for e in report["errors"]), report["errors"]
+
+
 # ------------------------------------------------------------------------------ files and outputs
 def test_files_that_are_not_notebooks_get_their_own_row(root, tmp_path):
     fifo = tmp_path / "pipe.ipynb"
