@@ -49,6 +49,7 @@ sandbox:
 	  else echo "note: install bubblewrap (e.g. sudo apt-get install bubblewrap) to grade and to run the grading tests"; fi; }
 
 test: setup browser sandbox
+	$(BIN)/ruff check .
 	CAUSAL_COURSE_FAST=1 $(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 # The static course site (every lesson executed, exercises with folded solutions) in build/site.

@@ -26,10 +26,12 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import numpy as np  # noqa: E402
 
-from causal_course.episodes import expert_episodes  # noqa: E402
+from causal_course.episodes import (
+    ENVIRONMENTS,  # noqa: E402
+    expert_episodes,  # noqa: E402
+)
 from causal_course.evaluation import evaluate_agent, make_test_sets, model_agent  # noqa: E402
 from causal_course.experiments import PASSIVE_STEPS, evaluate_everything  # noqa: E402
-from causal_course.episodes import ENVIRONMENTS  # noqa: E402
 from causal_course.models import build_model, count_parameters  # noqa: E402
 from causal_course.pretrained import DATA_DIR, save_pretrained  # noqa: E402
 from causal_course.statistics import format_interval, mean_with_interval, paired_difference  # noqa: E402

@@ -17,8 +17,6 @@ import json
 import sys
 import time
 
-import numpy as np
-
 from causal_course.episodes import ENVIRONMENTS
 from causal_course.experiments import BASELINE_NAMES, baselines_by_env
 from causal_course.pretrained import DATA_DIR

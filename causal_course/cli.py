@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 
+
 class Experiment:
     """One ``causal-course experiment NAME``: the function that runs it and the options it takes.
 
@@ -75,6 +76,14 @@ def _command_lab(args, extra: list[str]) -> int:
         command.append("--allow-root")  # JupyterLab refuses to run as root without it
     command += extra
     print("Starting JupyterLab on", root, flush=True)
+    return _run_jupyterlab(command)
+
+
+def _run_jupyterlab(command: list[str]) -> int:
+    """Run JupyterLab. On POSIX it *replaces* this process, so a supervisor's SIGTERM (or Ctrl+C) reaches the
+    server itself and no orphaned server is left serving the port; elsewhere it runs as a child."""
+    if os.name == "posix":
+        os.execv(command[0], command)
     try:
         return subprocess.call(command)
     except KeyboardInterrupt:
@@ -109,8 +118,14 @@ def _command_exercises(args, extra) -> int:
 
 
 def _command_grade(args, extra) -> int:
-    from causal_course.grading import (GradingOptions, grade_submissions, load_extra_checks, submission_paths,
-                                       write_feedback, write_gradebook)
+    from causal_course.grading import (
+        GradingOptions,
+        grade_submissions,
+        load_extra_checks,
+        submission_paths,
+        write_feedback,
+        write_gradebook,
+    )
 
     for flag, value in (("--timeout", args.timeout), ("--submission-timeout", args.submission_timeout)):
         if not value > 0:

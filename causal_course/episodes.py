@@ -105,7 +105,7 @@ def _check_target(target, n_episodes: int, name: str = "target") -> np.ndarray:
 
 def _check_actions(actions, n_episodes: int | None, name: str = "actions") -> np.ndarray:
     actions = check_index_array(actions, name, N_EXPLORATION_ACTIONS, None, "an exploration action (0 observes, "
-                                f"i + 1 is do(X_i = 5))", fix="pass exploration actions as logged, e.g. batch.actions")
+                                "i + 1 is do(X_i = 5))", fix="pass exploration actions as logged, e.g. batch.actions")
     check_shape(actions, name, (n_episodes, None), fix="pass one row of exploration actions per episode")
     return actions
 
@@ -153,7 +153,7 @@ class Worlds:
     def __len__(self) -> int:
         return self.weights.shape[0]
 
-    def __getitem__(self, rows) -> "Worlds":
+    def __getitem__(self, rows) -> Worlds:
         return Worlds(self.weights[rows], self.noise_sd[rows], self.hidden_weights[rows], self.env, self.effects[rows])
 
     def exogenous(self, rng: np.random.Generator) -> np.ndarray:
@@ -611,7 +611,7 @@ class EpisodeBatch:
     def __len__(self) -> int:
         return len(self.target)
 
-    def __getitem__(self, rows) -> "EpisodeBatch":
+    def __getitem__(self, rows) -> EpisodeBatch:
         """The episodes ``rows`` (a slice, indices or a boolean mask) as a new batch (lesson 03)."""
         return EpisodeBatch(self.weights[rows], self.effects[rows], self.target[rows], self.actions[rows],
                             self.values[rows], self.goal_action[rows],

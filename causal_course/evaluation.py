@@ -22,9 +22,8 @@ from causal_course.episodes import (
     sample_worlds,
 )
 from causal_course.models import encode_episodes
+from causal_course.torch_setup import torch
 from causal_course.validation import check_rng
-
-import torch  # noqa: E402
 
 
 @dataclass

@@ -624,8 +624,8 @@ ODD_ONE_OUT_STEPS_FAST = 60
 def confounding(seed: int = 0, fast: bool = False, confounded_shares=None, n_seeds: int | None = None,
                 n_steps: int | None = None, n_test: int | None = None) -> dict:
     """Lesson 06: deconfounded choice shares by dimension for each explanation and confounding level (``experiment confounding``)."""
-    from causal_course.statistics import mean_and_standard_error
     from causal_course.odd_one_out_learner import EXPLANATION_CHOICES, evaluate_odd_one_out, train_odd_one_out
+    from causal_course.statistics import mean_and_standard_error
 
     seed, fast = _check_run(seed, fast, n_seeds=n_seeds, n_steps=n_steps, n_test=n_test)
     fast = fast or fast_mode()
@@ -753,8 +753,13 @@ def return_conditioning(seed: int = 0, fast: bool = False, n_seeds: int = 3, ask
     imitation asked for each return in ``asked``, in a world where returns reflect skill and one where
     they also reflect luck; mean and standard error over seeds."""
     from causal_course import lane_keeping as lk
-    from causal_course.imitation import (DRIVERS, NearestNeighbourPolicy, ReturnConditionedPolicy, achieved_return,
-                                         mixed_demonstrations)
+    from causal_course.imitation import (
+        DRIVERS,
+        NearestNeighbourPolicy,
+        ReturnConditionedPolicy,
+        achieved_return,
+        mixed_demonstrations,
+    )
 
     seed, fast = _check_run(seed, fast, n_seeds=n_seeds)
     asked = _check_list(asked, "asked", lambda a: _same(a, check_finite_number(a, "each asked return")), "[100, 190]")

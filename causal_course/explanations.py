@@ -20,10 +20,8 @@ import numpy as np
 
 from causal_course.episodes import N_VARIABLES, EpisodeBatch
 from causal_course.models import EXPLANATIONS, encode_episodes
+from causal_course.torch_setup import F, torch
 from causal_course.training import imitation_loss
-
-import torch  # noqa: E402
-import torch.nn.functional as F  # noqa: E402
 
 
 def explanation_targets(batch: EpisodeBatch, kind: str) -> dict:

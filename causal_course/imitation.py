@@ -182,7 +182,7 @@ class ReturnConditionedPolicy:
         self.neighbours = NearestNeighbourPolicy(features, data.actions, k)
         self.horizon, self.remaining, self.step = horizon, None, 0
 
-    def start(self, asked_return: float, n: int) -> "ReturnConditionedPolicy":
+    def start(self, asked_return: float, n: int) -> ReturnConditionedPolicy:
         self.remaining, self.step = np.full(n, float(asked_return)), 0
         return self
 

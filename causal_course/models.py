@@ -24,8 +24,6 @@ output at position 6 is the distribution of the goal action (``2 * j`` for do(X_
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 
 from causal_course.episodes import (
@@ -35,13 +33,7 @@ from causal_course.episodes import (
     N_GOAL_ACTIONS,
     N_VARIABLES,
 )
-
-# PyTorch busy-waits between parallel regions by default; on a shared 2-core machine that made
-# training steps 4 to 10 times slower. Must be set before torch is first imported.
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-
-import torch  # noqa: E402
-from torch import nn  # noqa: E402
+from causal_course.torch_setup import nn, torch  # the one place that sets torch up
 
 SEQUENCE_LENGTH = N_EXPLORATION_STEPS + 2
 GOAL_POSITION = SEQUENCE_LENGTH - 1

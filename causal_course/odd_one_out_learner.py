@@ -9,8 +9,6 @@ in the dimension the explanation names ("it is uniquely green" -> green).
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 
 from causal_course.odd_one_out import (
@@ -22,13 +20,8 @@ from causal_course.odd_one_out import (
     deconfounded_episodes,
     encode_objects,
 )
+from causal_course.torch_setup import F, nn, torch
 from causal_course.validation import check_n_samples, check_rng
-
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-
-import torch  # noqa: E402
-import torch.nn.functional as F  # noqa: E402
-from torch import nn  # noqa: E402
 
 EXPLANATION_CHOICES = ("none",) + DIMENSIONS
 

@@ -16,7 +16,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 
 def save_pretrained(model, name: str, metadata: dict, folder: Path = DATA_DIR) -> Path:
     """Save ``model``'s weights and ``metadata`` (architecture, seed, steps, ...) as ``NAME.pt``/``NAME.json``."""
-    import torch
+    from causal_course.torch_setup import torch
 
     folder.mkdir(parents=True, exist_ok=True)
     torch.save(model.state_dict(), folder / f"{name}.pt")
@@ -26,9 +26,8 @@ def save_pretrained(model, name: str, metadata: dict, folder: Path = DATA_DIR) -
 
 def load_pretrained(name: str = "passive_transformer_seed0", folder: Path = DATA_DIR):
     """``(model, metadata)`` for shipped weights ``NAME`` (lesson 03)."""
-    import torch
-
     from causal_course.models import build_model
+    from causal_course.torch_setup import torch
 
     weights, info = folder / f"{name}.pt", folder / f"{name}.json"
     if not weights.exists() or not info.exists():

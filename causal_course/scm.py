@@ -175,7 +175,7 @@ class LinearGaussianSCM:
         return {i: check_finite_number(value, f"the value of do({self._names[i]})")
                 for i, value in check_do(do, self._names, self._index).items()}
 
-    def do(self, interventions) -> "LinearGaussianSCM":
+    def do(self, interventions) -> LinearGaussianSCM:
         """Return the mutilated model in which each variable in ``interventions`` is held fixed (lesson 01).
 
         ``interventions`` is a dict ``{variable: value}``, each variable a name or an index (not

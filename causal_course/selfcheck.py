@@ -67,7 +67,7 @@ def run_self_check() -> list[CheckItem]:
     ]
     items += [_package_item(name, minimum) for name, minimum in REQUIRED_PACKAGES]
     try:
-        import torch
+        from causal_course.torch_setup import torch
 
         threads = torch.get_num_threads()
         cuda = torch.cuda.is_available()

@@ -63,7 +63,7 @@ def check_data(X, intervened=None) -> tuple[np.ndarray, np.ndarray]:
     return X, intervened
 
 
-def check_statistics(statistics, n_variables: int | None = None, name: str = "statistics") -> "NodeStatistics":
+def check_statistics(statistics, n_variables: int | None = None, name: str = "statistics") -> NodeStatistics:
     """``statistics`` if it is a :class:`NodeStatistics` (on ``n_variables`` variables, if given), else raise (lesson 02)."""
     check_instance(statistics, NodeStatistics, name, "a NodeStatistics",
                    "make one with NodeStatistics.from_data(X, intervened) or space.statistics(X, intervened)")
@@ -87,12 +87,12 @@ class NodeStatistics:
     outers: np.ndarray
 
     @classmethod
-    def from_data(cls, X, intervened=None) -> "NodeStatistics":
+    def from_data(cls, X, intervened=None) -> NodeStatistics:
         X, intervened = check_data(X, intervened)
         return cls.from_batches(X, intervened)
 
     @classmethod
-    def from_batches(cls, X: np.ndarray, intervened: np.ndarray) -> "NodeStatistics":
+    def from_batches(cls, X: np.ndarray, intervened: np.ndarray) -> NodeStatistics:
         """Statistics of datasets ``X (..., N, n)`` with masks ``intervened`` of the same shape (shapes checked only)."""
         X, intervened = np.asarray(X), np.asarray(intervened)
         if X.ndim < 2 or intervened.shape != X.shape:
@@ -103,12 +103,12 @@ class NodeStatistics:
                    np.einsum("...sj,...sa,...sb->...jab", kept, X, X))
 
     @classmethod
-    def empty(cls, n_variables: int) -> "NodeStatistics":
+    def empty(cls, n_variables: int) -> NodeStatistics:
         """No data yet: zero counts for ``n_variables`` variables (lesson 02)."""
         n = check_integer(n_variables, "n_variables", 1, fix="pass the number of variables, such as 3")
         return cls(np.zeros(n), np.zeros((n, n)), np.zeros((n, n, n)))
 
-    def __add__(self, other: "NodeStatistics") -> "NodeStatistics":
+    def __add__(self, other: NodeStatistics) -> NodeStatistics:
         check_statistics(other, self.n_variables, "the statistics added")
         return NodeStatistics(self.counts + other.counts, self.sums + other.sums, self.outers + other.outers)
 
@@ -217,7 +217,7 @@ def _check_columns(adjacency: np.ndarray, X: np.ndarray) -> None:
                       f"{X.shape[1]} columns", "pass data on the DAG's variables, in its order")
 
 
-def _check_prior(prior) -> "BGePrior":
+def _check_prior(prior) -> BGePrior:
     if prior is None:
         return BGePrior()
     return check_instance(prior, BGePrior, "prior", "a BGePrior or None", "pass prior=BGePrior(alpha_mu=1.0)")

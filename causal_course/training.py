@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 
 from causal_course.episodes import EpisodeBatch, expert_episodes
 from causal_course.models import encode_episodes
+from causal_course.torch_setup import F, set_threads, torch
 from causal_course.validation import (
     check_bool,
     check_callable,
@@ -30,9 +31,6 @@ from causal_course.validation import (
     check_rng,
     invalid,
 )
-
-import torch  # noqa: E402  (after causal_course.models, which sets OMP_WAIT_POLICY)
-import torch.nn.functional as F  # noqa: E402
 
 
 def expert_training_batch(batch_size: int, rng: np.random.Generator) -> EpisodeBatch:
@@ -153,8 +151,7 @@ def train_behaviour_cloning(
                                      expected="a decay from 0 (inclusive) to 1 (exclusive), or None",
                                      fix="pass for instance average_decay=0.99, or None to turn averaging off")
     weight_decay = check_non_negative_number(weight_decay, "weight_decay", WEIGHT_DECAY)
-    if n_threads is not None:
-        torch.set_num_threads(int(n_threads))
+    set_threads(n_threads)
     optimiser = torch.optim.AdamW(model.parameters(), lr=learning_rate, weight_decay=weight_decay)
     history = TrainingHistory()
     bar = None

@@ -25,8 +25,8 @@ import subprocess
 import sys
 import time
 from html.parser import HTMLParser
-from urllib.parse import unquote
 from pathlib import Path
+from urllib.parse import unquote
 
 ROOT = Path(__file__).resolve().parent.parent
 BADGES = re.compile(r"<!-- badges -->.*?<!-- /badges -->", re.S)

@@ -43,9 +43,9 @@ pytestmark = pytest.mark.xdist_group("browser")
 def lab(tmp_path_factory):
     if CHROMIUM is None:
         message = "Debian's chromium is not installed (`make test` installs it with apt-get as root)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        from conftest import skip_unless_ci
+
+        skip_unless_ci(message)
     work = tmp_path_factory.mktemp("lab")
     for folder in ("notebooks", "exercises", "solutions"):
         shutil.copytree(ROOT / folder, work / folder)

@@ -1,6 +1,7 @@
 """environment.yml (conda, Binder, JupyterHub) names the same packages and minimum versions as pyproject.toml."""
 
 import re
+
 try:
     import tomllib
 except ModuleNotFoundError:  # Python 3.10

@@ -6,6 +6,7 @@ change its own score or anyone else's.
 
 import csv
 import json
+import os
 import re
 
 import nbformat
@@ -13,11 +14,11 @@ import pytest
 
 from causal_course.checks import exercises_for, lessons
 from causal_course.grading import GradingOptions, feedback_markdown, grade_submissions, is_check_cell, write_feedback
-
 from causal_course.grading.isolation import probe
 
 pytestmark = [pytest.mark.xdist_group("grading"),
-              pytest.mark.skipif(probe() is not None, reason=f"no grading sandbox here: {probe()}")]
+              pytest.mark.skipif(probe() is not None and not os.environ.get("CI"),
+                                 reason=f"no grading sandbox here: {probe()}")]
 
 LESSON = "01_seeing_vs_doing"
 TIMEOUT = 8

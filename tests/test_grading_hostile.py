@@ -20,7 +20,8 @@ from causal_course.grading.grader import PACKAGE_DIR
 from causal_course.grading.isolation import probe
 
 pytestmark = [pytest.mark.xdist_group("grading"),
-              pytest.mark.skipif(probe() is not None, reason=f"no grading sandbox here: {probe()}")]
+              pytest.mark.skipif(probe() is not None and not os.environ.get("CI"),
+                                 reason=f"no grading sandbox here: {probe()}")]
 
 LESSON = "01_seeing_vs_doing"
 POINTS = {e.id: e.points for e in exercises_for(LESSON)}

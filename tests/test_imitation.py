@@ -5,9 +5,18 @@ import pytest
 
 from causal_course import lane_keeping as lk
 from causal_course.checks import find_exercise, run_check
-from causal_course.imitation import (NearestNeighbourPolicy, ReturnConditionedPolicy, achieved_return,
-                                     behaviour_cloning, dagger_round, dagger_study, driver_policy, errors_by_horizon,
-                                     mixed_demonstrations, rewards_of)
+from causal_course.imitation import (
+    NearestNeighbourPolicy,
+    ReturnConditionedPolicy,
+    achieved_return,
+    behaviour_cloning,
+    dagger_round,
+    dagger_study,
+    driver_policy,
+    errors_by_horizon,
+    mixed_demonstrations,
+    rewards_of,
+)
 from causal_course.pretrained import load_results
 
 
@@ -100,8 +109,13 @@ def test_cached_results_meet_the_lessons_claims():
 
 
 def test_widgets_render_and_respond():
-    from causal_course.widgets.imitation import (dagger_widget, render_dagger, render_offsets,
-                                                 render_return_conditioning, return_conditioning_widget)
+    from causal_course.widgets.imitation import (
+        dagger_widget,
+        render_dagger,
+        render_offsets,
+        render_return_conditioning,
+        return_conditioning_widget,
+    )
 
     results = load_results("dagger_results")
     assert render_dagger(results, 0).axes and render_dagger(results, 2).axes

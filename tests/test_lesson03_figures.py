@@ -9,9 +9,9 @@ import pytest  # noqa: E402
 
 from causal_course.evaluation import make_test_sets  # noqa: E402
 from causal_course.figures import render_learning_curves, render_method_comparison  # noqa: E402
-from causal_course.statistics import mean_and_standard_error  # noqa: E402
 from causal_course.models import build_model  # noqa: E402
 from causal_course.pretrained import load_pretrained, load_results  # noqa: E402
+from causal_course.statistics import mean_and_standard_error  # noqa: E402
 from causal_course.widgets.episode_inspector import (  # noqa: E402
     describe_exploration,
     describe_goal,

@@ -184,6 +184,21 @@ def test_mixture_widget_controls_and_live_retraining(cached):
     assert box.figure.value != before
 
 
+def test_a_failed_retraining_says_why_and_leaves_the_button_usable(cached, monkeypatch, capsys):
+    import causal_course.experiments as module
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("out of memory")
+
+    monkeypatch.setattr(module, "train_mixture_model", broken)
+    box = mixture_widget(cached, retrain_steps=3)
+    box.retrain(None)
+    button = box.children[1].children[0]
+    assert not button.disabled and box.live_points == []
+    # outside a kernel the Output widget captures nothing, so the message reaches stdout
+    assert "training failed: RuntimeError: out of memory" in capsys.readouterr().out + str(box.children[2].outputs)
+
+
 def test_experiment_mixtures_fast_contract():
     from causal_course.experiments import merge_mixtures, mixtures
 

@@ -81,8 +81,8 @@ def test_every_think_has_a_folded_answer(lesson):
 
 def test_a_kernel_that_dies_while_starting_is_started_again(monkeypatch):
     """Two kernels started at once can collide; such a start-up death is retried, any other error is not."""
-    import nbformat
     import nbclient
+    import nbformat
 
     from causal_course import execution
 

@@ -14,8 +14,9 @@ import causal_course
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
-import deployment  # noqa: E402
 from importlib.util import find_spec as REAL_FIND_SPEC  # noqa: E402
+
+import deployment  # noqa: E402
 
 
 def test_one_version_everywhere():

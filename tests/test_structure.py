@@ -6,16 +6,37 @@ import math
 import numpy as np
 import pytest
 
-from causal_course.blickets import (BlicketRule, all_placements, all_rules, demonstration_study, information_gain,
-                                    light_probabilities, most_informative_placement, posterior_after, update)
+from causal_course.blickets import (
+    BlicketRule,
+    all_placements,
+    all_rules,
+    demonstration_study,
+    information_gain,
+    light_probabilities,
+    most_informative_placement,
+    posterior_after,
+    update,
+)
 from causal_course.checks import find_exercise, run_check
 from causal_course.dags import all_dags, as_adjacency, equivalence_classes, is_acyclic, markov_equivalent, v_structures
-from causal_course.experiment_design import (Experiment, NodeStatistics, candidate_experiments,
-                                             expected_information_gain, information_gains, run_experiment,
-                                             run_strategy)
+from causal_course.experiment_design import (
+    Experiment,
+    NodeStatistics,
+    candidate_experiments,
+    expected_information_gain,
+    information_gains,
+    run_experiment,
+    run_strategy,
+)
 from causal_course.scm import LinearGaussianSCM, random_linear_gaussian_scm
-from causal_course.structure_learning import (DagSpace, dag_log_score, entropy_bits, equal_noise_log_likelihood,
-                                              family_score, normalise_log)
+from causal_course.structure_learning import (
+    DagSpace,
+    dag_log_score,
+    entropy_bits,
+    equal_noise_log_likelihood,
+    family_score,
+    normalise_log,
+)
 
 
 def adjacency(n, *edges):

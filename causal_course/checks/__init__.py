@@ -13,8 +13,8 @@ truth within a tolerance, invariances) and never prints the expected answer.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 
 @dataclass(frozen=True)

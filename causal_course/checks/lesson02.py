@@ -9,8 +9,8 @@ import numpy as np
 from causal_course.checks import CheckFailed, CheckResult, Exercise, as_number
 from causal_course.dags import all_dags, is_acyclic, markov_equivalent, skeleton
 from causal_course.scm import random_linear_gaussian_scm
-from causal_course.structure_learning import dag_log_score as reference_dag_log_score
 from causal_course.structure_learning import binary_entropy_bits, normalise_log, outcome_information
+from causal_course.structure_learning import dag_log_score as reference_dag_log_score
 
 LESSON = "02_experiments_reveal_structure"
 

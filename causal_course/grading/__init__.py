@@ -24,8 +24,14 @@ contract (COURSE.md §5)::
 """
 
 from causal_course.grading.extra_checks import load_extra_checks
-from causal_course.grading.grader import (DEFAULT_MEMORY_MB, DEFAULT_SUBMISSION_TIMEOUT, DEFAULT_TIMEOUT,
-                                          GradingOptions, grade_notebook, grade_submissions)
+from causal_course.grading.grader import (
+                                          DEFAULT_MEMORY_MB,
+                                          DEFAULT_SUBMISSION_TIMEOUT,
+                                          DEFAULT_TIMEOUT,
+                                          GradingOptions,
+                                          grade_notebook,
+                                          grade_submissions,
+)
 from causal_course.grading.reports import feedback_markdown, write_feedback, write_gradebook
 from causal_course.grading.submissions import identify_lesson, is_check_cell, read_submission, submission_paths
 

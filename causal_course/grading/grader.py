@@ -20,8 +20,15 @@ from pathlib import Path
 from causal_course.checks import Exercise, exercises_for, lessons, run_check
 from causal_course.grading.isolation import ControlGroup, check_available
 from causal_course.grading.sandbox_client import RequestTimeout, Sandbox, SandboxDied
-from causal_course.grading.submissions import (NotANotebook, duplicate_counts, identify_lesson, is_check_cell,
-                                               lesson_conflicts, read_submission, submission_paths)
+from causal_course.grading.submissions import (
+    NotANotebook,
+    duplicate_counts,
+    identify_lesson,
+    is_check_cell,
+    lesson_conflicts,
+    read_submission,
+    submission_paths,
+)
 from causal_course.sandbox import UnreadableReply, Unsupported, decode
 
 DEFAULT_TIMEOUT = 60.0
@@ -60,7 +67,7 @@ class CheckTimeout(BaseException):
 class _StudentFunction:
     """Calls the student's function inside the submission's process; the check never sees the real one."""
 
-    def __init__(self, session: "_Session", name: str, deadline: float):
+    def __init__(self, session: _Session, name: str, deadline: float):
         self.session, self.__name__, self.deadline = session, name, deadline
 
     def __call__(self, *args, **kwargs):

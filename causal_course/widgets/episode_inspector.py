@@ -51,9 +51,8 @@ def inspect_episodes(model, test_set, rng: np.random.Generator, n_episodes: int 
 
 def render_episode_step(records: list, episode: int = 0, step: int = 1):
     """A Figure for one step (1 to 5 exploration, 6 goal) of one inspected episode (lesson 03)."""
-    from causal_course.plotting import course_figure
-
     from causal_course.graphs import draw_dag, weights_to_graph
+    from causal_course.plotting import course_figure
 
     if not 0 <= episode < len(records):
         raise ValueError(f"episode must be between 0 and {len(records) - 1}, got {episode}.")

@@ -186,22 +186,27 @@ def mixture_widget(results: dict, retrain_steps: int | None = None):
         condition = LOG_KINDS[logs]
         asked = controls["asked"].value if condition == "tagged" else "untagged"
         button.disabled = True
-        with log:
-            log.clear_output()
-            print(f"training on {logs} at {share:.0%}, {steps} steps ...")
-            model, history = train_mixture_model(share, condition, seed=100 + len(live_points), n_steps=steps,
-                                                 progress=True)
-            n_test = budget(500, MIXTURE_TEST_EPISODES_FAST)
-            source = None if asked == "untagged" else asked
-            scores = evaluate_mixture_model(model, make_test_sets(n_test, np.random.default_rng(7)), seed=0,
-                                            asked=(source,))
-            suffix = _suffix(asked)
-            heldout, critical = scores["heldout_sampled" + suffix], scores["critical_sampled" + suffix]
-            live_points.append((share, logs, asked, heldout, critical))
-            box.redraw()
-            print(f"done in {history.train_seconds:.0f} s: held-out {heldout:.2f}, critical {critical:.2f} "
-                  "(stars on the plot)")
-        button.disabled = False
+        try:
+            with log:
+                log.clear_output()
+                print(f"training on {logs} at {share:.0%}, {steps} steps ...")
+                model, history = train_mixture_model(share, condition, seed=100 + len(live_points), n_steps=steps,
+                                                     progress=True)
+                n_test = budget(500, MIXTURE_TEST_EPISODES_FAST)
+                source = None if asked == "untagged" else asked
+                scores = evaluate_mixture_model(model, make_test_sets(n_test, np.random.default_rng(7)), seed=0,
+                                                asked=(source,))
+                suffix = _suffix(asked)
+                heldout, critical = scores["heldout_sampled" + suffix], scores["critical_sampled" + suffix]
+                live_points.append((share, logs, asked, heldout, critical))
+                box.redraw()
+                print(f"done in {history.train_seconds:.0f} s: held-out {heldout:.2f}, critical {critical:.2f} "
+                      "(stars on the plot)")
+        except Exception as error:  # keep the widget usable and say what went wrong
+            with log:
+                print(f"training failed: {type(error).__name__}: {error}")
+        finally:
+            button.disabled = False
 
     button.on_click(retrain)
     display_box = widgets.VBox([box, widgets.HBox([button]), log])

@@ -8,7 +8,7 @@ whatever matplotlib backend the notebook uses.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 
 def interactive_figure(render: Callable, controls: dict, fixed: dict | None = None, description: str = "",
