@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 LAB_ARGS ?=
 BIN := $(VENV)/bin
 
-.PHONY: setup lab test check browser sandbox site clean-venv
+.PHONY: setup lab test quick check browser sandbox site clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,11 @@ sandbox:
 test: setup browser sandbox
 	$(BIN)/ruff check .
 	CAUSAL_COURSE_FAST=1 $(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+# Unit tests only (no notebooks, browser, site, batch grading or training runs): about 30 s on 2 cores.
+quick: setup
+	$(BIN)/ruff check .
+	CAUSAL_COURSE_FAST=1 $(BIN)/python -m pytest -n 2 -m "not slow and not notebook and not browser and not site" $(PYTEST_ARGS)
 
 # The static course site (every lesson executed, exercises with folded solutions) in build/site.
 # SITE_ARGS=--fast shrinks the training budgets as CI does.

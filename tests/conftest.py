@@ -20,6 +20,22 @@ def skip_unless_ci(message: str):
     pytest.skip(message)
 
 
+# Markers by file (and a few slow tests by name), in one place: `make quick` deselects all four.
+MARKED_FILES = {"test_notebooks.py": "notebook", "test_browser.py": "browser", "test_site.py": "site",
+                "test_grading.py": "slow", "test_grading_hostile.py": "slow", "test_torch_setup.py": "slow"}
+SLOW_TESTS = ("test_experiment_", "test_lab_starts", "contract", "live_retraining", "test_every_lessons_solution",
+              "test_wheel_holds_the_data")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        marker = MARKED_FILES.get(item.path.name)
+        if marker:
+            item.add_marker(getattr(pytest.mark, marker))
+        if any(part in item.name for part in SLOW_TESTS):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT
