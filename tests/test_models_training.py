@@ -90,3 +90,44 @@ def test_baselines_scores():
     assert 0.3 < scores["correlational"] < 0.6
     assert abs(scores["random"]) < 0.1 and abs(scores["memorising"]) < 0.1
     assert scores["regression_5"] < scores["regression_unlimited"]
+
+
+def test_encoded_tokens_are_pinned():
+    """A few token values by hand, so that a change to the input scaling cannot pass unnoticed (issue 15)."""
+    import numpy as np
+
+    from causal_course.models import FEATURES, encode_episodes
+
+    actions = np.array([[1, 0]])  # do(X0 = 5), then observe
+    values = np.zeros((1, 2, 5))
+    values[0, 0] = [5.0, 5.0, 0.0, -5.0, 0.1]
+    values[0, 1] = [0.1, -0.2, 0.0, 0.0, 0.0]
+    tokens = encode_episodes(actions, values, np.array([1])).numpy()[0]
+    assert tokens.shape == (4, FEATURES)
+    assert tokens[0, -2] == 1.0 and tokens[-1, -1] == 1.0  # start and goal flags
+    assert tokens[1, 1] == 1.0 and tokens[2, 0] == 1.0  # the actions, one-hot (0 observes, i + 1 sets X_i)
+    # values divided by 5 (an intervened 5 reads 1), then soft-clipped tanh(x / 0.5)
+    assert np.allclose(tokens[1, 6:11], [1.0, 1.0, 0.0, -1.0, 0.02])
+    assert np.allclose(tokens[1, 11:16], np.tanh(np.array([10.0, 10.0, 0.0, -10.0, 0.2])), atol=1e-6)
+    assert np.allclose(tokens[2, 11:13], [np.tanh(0.2), np.tanh(-0.4)], atol=1e-6)
+    # the goal token: target X1 one-hot, then its readings at the two steps on both scales
+    assert tokens[-1, 16 + 1] == 1.0 and tokens[-1, 16:21].sum() == 1.0
+    readings = tokens[-1, FEATURES - 2 - 10:FEATURES - 2]
+    assert np.allclose(readings[:2], [1.0, -0.04]) and np.allclose(readings[5:7], [np.tanh(10.0), np.tanh(-0.4)])
+
+
+def test_the_shipped_model_still_scores_what_its_cache_says():
+    """The pretrained weights, run on the benchmark's own test episodes, give the cached score (issue 15)."""
+    import numpy as np
+
+    from causal_course.evaluation import evaluate_agent, make_test_sets, model_agent
+    from causal_course.pretrained import load_pretrained, load_results
+
+    model, info = load_pretrained("passive_transformer_seed0")
+    cached = next(r for r in load_results("passive_results")["transformer"]["runs"] if r["seed"] == info["seed"])
+    seed = info["seed"]
+    test_sets = make_test_sets(1000, np.random.default_rng(seed + 5_000))  # as benchmarks/passive.py draws them
+    for name in ("heldout", "critical"):
+        greedy = evaluate_agent(model_agent(model, sample=False, seed=seed), test_sets[name],
+                                np.random.default_rng(seed + 2_000))
+        assert abs(greedy - cached[name]["model_greedy"]) < 0.01, (name, greedy, cached[name]["model_greedy"])
