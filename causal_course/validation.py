@@ -99,34 +99,29 @@ def check_integer(value, name: str, minimum: int | None = None, maximum: int | N
     return int(value)
 
 
+def _check_count(value, name: str, minimum: int, expected: str, below: str, typical: int) -> int:
+    """The one body of the three count checks below: an integer of at least ``minimum``."""
+    if not is_integer(value):
+        raise invalid(name, expected, describe(value), f"pass a whole number such as {example(name, typical)}",
+                      TypeError)
+    if value < minimum:
+        raise invalid(name, expected, value, f"{below} such as {example(name, typical)}")
+    return int(value)
+
+
 def check_n_samples(n_samples, name: str = "n_samples", typical: int = 1000) -> int:
     """Return ``n_samples`` as an ``int`` (a count, 0 allowed) or raise a clear error (lesson 01)."""
-    if not is_integer(n_samples):
-        raise invalid(name, "a non-negative integer", describe(n_samples),
-                      f"pass a whole number such as {example(name, typical)}", TypeError)
-    if n_samples < 0:
-        raise invalid(name, "a non-negative integer", n_samples, f"pass a count such as {example(name, typical)}")
-    return int(n_samples)
+    return _check_count(n_samples, name, 0, "a non-negative integer", "pass a count", typical)
 
 
 def check_positive_count(value, name: str, typical: int = 5) -> int:
     """``value`` as an ``int`` of at least 1, or a clear error (lesson 01)."""
-    if not is_integer(value):
-        raise invalid(name, "a positive integer", describe(value),
-                      f"pass a whole number such as {example(name, typical)}", TypeError)
-    if value < 1:
-        raise invalid(name, "a positive integer", value, f"pass at least 1, such as {example(name, typical)}")
-    return int(value)
+    return _check_count(value, name, 1, "a positive integer", "pass at least 1,", typical)
 
 
 def check_seed(seed, name: str = "seed") -> int:
     """``seed`` as a non-negative ``int`` (what ``np.random.default_rng`` takes), or a clear error (lesson 01)."""
-    if not is_integer(seed):
-        raise invalid(name, "a non-negative integer (a random seed)", describe(seed),
-                      f"pass a whole number such as {example(name, 0)}", TypeError)
-    if seed < 0:
-        raise invalid(name, "a non-negative integer (a random seed)", seed, f"pass a seed such as {example(name, 0)}")
-    return int(seed)
+    return _check_count(seed, name, 0, "a non-negative integer (a random seed)", "pass a seed", 0)
 
 
 def check_bool(value, name: str) -> bool:
