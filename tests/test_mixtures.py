@@ -266,6 +266,11 @@ def test_cached_sweep_supports_what_lesson_04_says(cached):
     assert not as_observer[0.25]["excludes_zero"]
     assert as_observer[0.5]["excludes_zero"] and as_observer[0.5]["mean"] < 0
     assert not as_observer[0.75]["excludes_zero"] and as_observer[0.75]["mean"] < as_observer[0.5]["mean"]
+    # the observer curve: at four times the budget the model is no longer told apart from the observers' strategy
+    curve = load_results("observer_curve_results")
+    last = curve["curve"][-1]
+    for kind in ("sampled", "greedy"):
+        assert not paired_difference(last[f"heldout_{kind}"]["values"], curve["observer_strategy"]["values"])["excludes_zero"]
     # the off-record expert's imitator: below even the honest observer's imitator
     off = [run["heldout_sampled"] for run in cached["off_record"]["per_seed"]]
     below = paired_difference(off, seeds("episodes", 0.0, "heldout_sampled"))
