@@ -315,12 +315,7 @@ def test_output_paths_are_checked_before_grading(root, tmp_path, flag, make, say
 
 
 def test_no_control_group_is_left_behind(batch):
-    from causal_course.grading.isolation import ControlGroup, _group_prefix, _own_cgroup
+    from causal_course.grading.isolation import ControlGroup, _group_prefix
 
-    root = ControlGroup.ROOT
-    if (root / "cgroup.controllers").exists():
-        parents = [root / _own_cgroup("")]
-    else:
-        parents = [root / "memory" / _own_cgroup("memory"), root / "pids" / _own_cgroup("pids")]
-    left = [p for parent in parents if parent.is_dir() for p in parent.glob(f"{_group_prefix()}*")]
+    left = [p for parent in ControlGroup.parents() if parent.is_dir() for p in parent.glob(f"{_group_prefix()}*")]
     assert left == [], left[:3]

@@ -241,14 +241,17 @@ class ControlGroup:
         return not self.folders
 
     @classmethod
+    def parents(cls) -> list[Path]:
+        """The folders this grader's groups are made in (v2: its own group; v1: its memory and pids groups)."""
+        if (cls.ROOT / "cgroup.controllers").exists():
+            return [cls.ROOT / _own_cgroup("")]
+        return [cls.ROOT / "memory" / _own_cgroup("memory"), cls.ROOT / "pids" / _own_cgroup("pids")]
+
+    @classmethod
     def sweep(cls, patience: float = 10.0) -> None:
         """Delete leftover groups of this grader, killing what is still in them, for up to ``patience`` s."""
-        parents = []
         try:
-            if (cls.ROOT / "cgroup.controllers").exists():
-                parents.append(cls.ROOT / _own_cgroup(""))
-            else:
-                parents += [cls.ROOT / "memory" / _own_cgroup("memory"), cls.ROOT / "pids" / _own_cgroup("pids")]
+            parents = cls.parents()
         except OSError:
             return
         import time
