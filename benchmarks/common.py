@@ -12,7 +12,7 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 def run_cached_experiment(description: str, experiment, results_name: str) -> dict:
     """Run ``experiment(seed=..., fast=False)``; with --save, write it to causal_course/data/RESULTS_NAME.json."""
-    from causal_course.pretrained import DATA_DIR
+    from causal_course.paths import DATA_DIR
 
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--seed", type=int, default=0)

@@ -7,7 +7,7 @@ Usage (from the course folder, after `make setup`):
 
 Each seed trains the lesson-03 transformer on expert logs, half of them cued (the expert then
 experiments only on the cued variables), never with a cue that holds both X3 and X4, and tests it
-interactively (causal_course.experiments.cues). Prints mean [95 % CI] over seeds.
+interactively (causal_course.studies.cues.cues). Prints mean [95 % CI] over seeds.
 """
 
 from __future__ import annotations
@@ -19,9 +19,10 @@ import sys
 
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
-from causal_course.experiments import CUE_STEPS, CUED_SHARE, cue_run  # noqa: E402
-from causal_course.pretrained import DATA_DIR, save_pretrained  # noqa: E402
+from causal_course.learners.pretrained import save_pretrained  # noqa: E402
+from causal_course.paths import DATA_DIR  # noqa: E402
 from causal_course.statistics import format_interval, mean_with_interval, paired_difference, summarise_seeds  # noqa: E402
+from causal_course.studies.cues import CUE_STEPS, CUED_SHARE, cue_run  # noqa: E402
 
 RESULTS_NAME = "cues_results"
 
@@ -44,7 +45,7 @@ def main() -> int:
             save_pretrained(model, f"cues_transformer_seed{seed}", {
                 "architecture": "transformer", "seed": seed, "steps": args.steps, "batch_size": 256,
                 "cued_share": CUED_SHARE, "train_seconds": run["train_seconds"],
-                "trained_by": "benchmarks/cues.py --save (causal_course.experiments.train_cue_model)"})
+                "trained_by": "benchmarks/cues.py --save (causal_course.studies.cues.train_cue_model)"})
     print(f"\n{len(runs)} seeds, {args.steps} steps, {args.test_episodes} test episodes per set; mean [95 % CI]")
     for name in runs[0]["reward"]:
         line = f"  {name:<34} reward {format_interval(mean_with_interval([r['reward'][name] for r in runs]))}"

@@ -15,7 +15,7 @@ import sys
 
 from common import run_cached_experiment
 
-from causal_course.experiments import dagger  # noqa: E402
+from causal_course.studies.imitation import dagger  # noqa: E402
 
 RESULTS_NAME = "dagger_results"
 

@@ -25,7 +25,7 @@ import json
 import sys
 from pathlib import Path
 
-from causal_course.pretrained import DATA_DIR
+from causal_course.paths import DATA_DIR
 from causal_course.statistics import format_interval, interval_record
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,7 +12,7 @@ Usage (from the course folder, after `make setup`):
 Shares 0, 25, 50, 75 and 100 %; conditions: all-or-nothing logs ("episodes"), logs that mix
 observation and intervention ("steps"), logs tagged with their author ("tagged", asked to act as
 experimenter or observer), a random experimenter ("random"), and the off-record expert; each
-model trained by causal_course.experiments.train_mixture_model. Prints mean [95 % CI] over seeds
+model trained by causal_course.studies.mixtures.train_mixture_model. Prints mean [95 % CI] over seeds
 and the paired differences the lesson draws conclusions from.
 
 The cached sweep was made with the two one-thread processes above. The same seeds give exactly the same
@@ -30,9 +30,9 @@ import time
 
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
-from causal_course.experiments import merge_mixtures, mixture_values, mixtures  # noqa: E402
-from causal_course.pretrained import DATA_DIR  # noqa: E402
+from causal_course.paths import DATA_DIR  # noqa: E402
 from causal_course.statistics import format_interval, paired_difference  # noqa: E402
+from causal_course.studies.mixtures import merge_mixtures, mixture_values, mixtures  # noqa: E402
 
 RESULTS_NAME = "mixtures_results"
 

@@ -22,14 +22,14 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import numpy as np  # noqa: E402
 
-from causal_course.baselines import regression_agent  # noqa: E402
-from causal_course.episodes import goal_from_logged_evidence, goal_reward, normalised_reward  # noqa: E402
-from causal_course.evaluation import evaluate_agent, make_test_sets, rollout  # noqa: E402
-from causal_course.mixtures import mixture_sampler  # noqa: E402
-from causal_course.models import build_model  # noqa: E402
-from causal_course.pretrained import DATA_DIR  # noqa: E402
+from causal_course.learners.baselines import regression_agent  # noqa: E402
+from causal_course.learners.evaluation import evaluate_agent, make_test_sets, rollout  # noqa: E402
+from causal_course.learners.mixtures import mixture_sampler  # noqa: E402
+from causal_course.learners.models import build_model  # noqa: E402
+from causal_course.learners.training import train_behaviour_cloning  # noqa: E402
+from causal_course.paths import DATA_DIR  # noqa: E402
 from causal_course.statistics import format_interval, interval_record, mean_with_interval  # noqa: E402
-from causal_course.training import train_behaviour_cloning  # noqa: E402
+from causal_course.worlds.dag_episodes import goal_from_logged_evidence, goal_reward, normalised_reward  # noqa: E402
 
 RESULTS_NAME = "observer_curve_results"
 

@@ -8,7 +8,7 @@ Usage (from the course folder, after `make setup`):
     .venv/bin/python benchmarks/passive.py --save             # also refresh the package's cached results/weights
 
 For each seed it trains by behaviour cloning on expert logs (the code of
-causal_course.training), and at each checkpoint tests the model interactively on held-out and
+causal_course.learners.training), and at each checkpoint tests the model interactively on held-out and
 critical structures (evaluation time is not counted as training time). It prints the mean over
 seeds with 95 % confidence intervals (Student's t), the model's paired difference from the
 strongest observational baseline, and the episode generator's speed. Figures, not a test.
@@ -26,16 +26,14 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import numpy as np  # noqa: E402
 
-from causal_course.episodes import (
-    ENVIRONMENTS,  # noqa: E402
-    expert_episodes,  # noqa: E402
-)
-from causal_course.evaluation import evaluate_agent, make_test_sets, model_agent  # noqa: E402
-from causal_course.experiments import PASSIVE_STEPS, evaluate_everything  # noqa: E402
-from causal_course.models import build_model, count_parameters  # noqa: E402
-from causal_course.pretrained import DATA_DIR, save_pretrained  # noqa: E402
+from causal_course.learners.evaluation import evaluate_agent, make_test_sets, model_agent  # noqa: E402
+from causal_course.learners.models import build_model, count_parameters  # noqa: E402
+from causal_course.learners.pretrained import save_pretrained  # noqa: E402
+from causal_course.learners.training import expert_sampler, train_behaviour_cloning  # noqa: E402
+from causal_course.paths import DATA_DIR  # noqa: E402
 from causal_course.statistics import format_interval, mean_with_interval, paired_difference  # noqa: E402
-from causal_course.training import expert_sampler, train_behaviour_cloning  # noqa: E402
+from causal_course.studies.passive import PASSIVE_STEPS, evaluate_everything  # noqa: E402
+from causal_course.worlds.dag_episodes import ENVIRONMENTS, expert_episodes  # noqa: E402
 
 RESULTS_NAME = "passive_results"
 
@@ -116,7 +114,7 @@ def main() -> int:
                 "architecture": args.architecture, "env": args.env, "seed": seed, "steps": max(args.checkpoints),
                 "batch_size": 256, "learning_rate": args.learning_rate, "weight_decay": args.weight_decay, "sizes": sizes,
                 "train_seconds": round(final["train_seconds"], 1), "episodes_seen": final["episodes_seen"],
-                "trained_by": "benchmarks/passive.py --save (causal_course.training.train_behaviour_cloning)",
+                "trained_by": "benchmarks/passive.py --save (causal_course.learners.training.train_behaviour_cloning)",
             })
 
     groups = ("heldout", "critical", "in_distribution")

@@ -16,7 +16,7 @@ import sys
 
 from common import run_cached_experiment
 
-from causal_course.experiments import return_conditioning  # noqa: E402
+from causal_course.studies.imitation import return_conditioning  # noqa: E402
 
 RESULTS_NAME = "return_conditioning_results"
 

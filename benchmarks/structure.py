@@ -16,7 +16,7 @@ import sys
 
 from common import run_cached_experiment
 
-from causal_course.experiments import structure  # noqa: E402
+from causal_course.studies.structure import structure  # noqa: E402
 
 RESULTS_NAME = "structure_results"
 

@@ -17,10 +17,10 @@ import json
 import sys
 import time
 
-from causal_course.episodes import ENVIRONMENTS
-from causal_course.experiments import BASELINE_NAMES, baselines_by_env
-from causal_course.pretrained import DATA_DIR
+from causal_course.paths import DATA_DIR
 from causal_course.statistics import format_interval, mean_with_interval
+from causal_course.studies.passive import BASELINE_NAMES, baselines_by_env
+from causal_course.worlds.dag_episodes import ENVIRONMENTS
 
 RESULTS_NAME = "variants_results"
 

@@ -17,8 +17,9 @@ import time
 
 
 class Experiment:
-    """One ``causal-course experiment NAME``: the function that runs it and the options it takes.
+    """One ``causal-course experiment NAME``: the study function that runs it and the options it takes.
 
+    ``function`` is ``"module.function"`` inside :mod:`causal_course.studies`.
     ``options`` lists the optional flags the experiment understands (``env``, ``seeds``); a flag it
     does not understand is refused with a message, never silently ignored. ``per_seed`` marks an
     experiment that runs one seed per call, so ``--seeds N`` runs it N times and summarises.
@@ -29,9 +30,10 @@ class Experiment:
 
     def run(self, seed: int, fast: bool, n_seeds: int | None = None, env: str | None = None,
             shares: list | None = None) -> dict:
-        from causal_course import experiments
+        import importlib
 
-        function = getattr(experiments, self.function)
+        module_name, _, function_name = self.function.rpartition(".")
+        function = getattr(importlib.import_module(f"causal_course.studies.{module_name}"), function_name)
         kwargs = {"seed": seed, "fast": fast}
         if env is not None:
             kwargs["env"] = env
@@ -49,14 +51,14 @@ class Experiment:
 
 # name -> Experiment; one per lesson experiment (lessons 02 to 07)
 EXPERIMENTS = {
-    "structure": Experiment("structure", ("seeds",), seeds_parameter="n_seeds"),
-    "passive": Experiment("passive", ("env", "seeds"), per_seed=True),
-    "cues": Experiment("cues", ("env", "seeds"), per_seed=True),
-    "mixtures": Experiment("mixtures", ("env", "seeds", "shares"), seeds_parameter="n_seeds"),
-    "explanations": Experiment("explanations", ("seeds",), seeds_parameter="n_seeds"),
-    "confounding": Experiment("confounding", ("seeds",), seeds_parameter="n_seeds"),
-    "dagger": Experiment("dagger", ("seeds",), seeds_parameter="n_seeds"),
-    "return-conditioning": Experiment("return_conditioning", ("seeds",), seeds_parameter="n_seeds"),
+    "structure": Experiment("structure.structure", ("seeds",), seeds_parameter="n_seeds"),
+    "passive": Experiment("passive.passive", ("env", "seeds"), per_seed=True),
+    "cues": Experiment("cues.cues", ("env", "seeds"), per_seed=True),
+    "mixtures": Experiment("mixtures.mixtures", ("env", "seeds", "shares"), seeds_parameter="n_seeds"),
+    "explanations": Experiment("explanations.explanations", ("seeds",), seeds_parameter="n_seeds"),
+    "confounding": Experiment("confounding.confounding", ("seeds",), seeds_parameter="n_seeds"),
+    "dagger": Experiment("imitation.dagger", ("seeds",), seeds_parameter="n_seeds"),
+    "return-conditioning": Experiment("imitation.return_conditioning", ("seeds",), seeds_parameter="n_seeds"),
 }
 
 
@@ -91,7 +93,7 @@ def _run_jupyterlab(command: list[str]) -> int:
 
 
 def _command_check(args, extra) -> int:
-    from causal_course.selfcheck import format_report, run_self_check, verdict
+    from causal_course.authoring.selfcheck import format_report, run_self_check, verdict
 
     items = run_self_check()
     if args.json:
@@ -102,7 +104,7 @@ def _command_check(args, extra) -> int:
 
 
 def _command_exercises(args, extra) -> int:
-    from causal_course.authoring import AuthoringError, sync_exercises
+    from causal_course.authoring.exercises import AuthoringError, sync_exercises
     from causal_course.paths import course_root
 
     try:
@@ -244,7 +246,7 @@ def _command_experiment(args, extra) -> int:
               file=sys.stderr)
         return 2
     if args.env is not None:
-        from causal_course.episodes import ENVIRONMENTS
+        from causal_course.worlds.dag_episodes import ENVIRONMENTS
 
         if args.env not in ENVIRONMENTS:
             print(f"error: unknown --env {args.env!r}; choose one of {', '.join(ENVIRONMENTS)}.", file=sys.stderr)

@@ -11,6 +11,8 @@ import os
 from pathlib import Path
 
 ROOT_VARIABLE = "CAUSAL_COURSE_ROOT"
+# the model weights and cached results shipped inside the package
+DATA_DIR = Path(__file__).resolve().parent / "data"
 
 
 def _is_root(path: Path) -> bool:

@@ -120,7 +120,7 @@ def _exercise_notebook(solution_path: Path):
     """The exercise twin of a solution, with each solution folded under its stub."""
     import nbformat
 
-    from causal_course.authoring import make_exercise_notebook
+    from causal_course.authoring.exercises import make_exercise_notebook
 
     solution = nbformat.read(solution_path, as_version=4)
     exercise = nbformat.from_dict(make_exercise_notebook(json.loads(nbformat.writes(solution))))

@@ -3,7 +3,7 @@
 import nbformat
 import pytest
 
-from causal_course.authoring import (
+from causal_course.authoring.exercises import (
     AuthoringError,
     count_solution_regions,
     exercise_header,

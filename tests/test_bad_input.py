@@ -16,18 +16,24 @@ import numpy as np
 import pytest
 import torch
 
-from causal_course import cues as C
-from causal_course import dags as D
-from causal_course import episodes as E
-from causal_course import experiment_design as ED
-from causal_course import experiments as X
-from causal_course import graphs as G
-from causal_course import mixtures as M
+import causal_course.studies.confounding
+import causal_course.studies.cues
+import causal_course.studies.explanations
+import causal_course.studies.imitation
+import causal_course.studies.mixtures
+import causal_course.studies.passive
+import causal_course.studies.structure
 from causal_course import statistics as ST
-from causal_course import structure_learning as SL
-from causal_course import training as T
 from causal_course import validation as V
-from causal_course.scm import LinearGaussianSCM, random_linear_gaussian_scm
+from causal_course.causal import dags as D
+from causal_course.causal import experiment_design as ED
+from causal_course.causal import graphs as G
+from causal_course.causal import structure_learning as SL
+from causal_course.causal.scm import LinearGaussianSCM, random_linear_gaussian_scm
+from causal_course.learners import mixtures as M
+from causal_course.learners import training as T
+from causal_course.worlds import cues as C
+from causal_course.worlds import dag_episodes as E
 
 
 def rng():
@@ -346,41 +352,41 @@ BAD_CALLS = [
      "dag must be acyclic"),
     ("Experiment label names", lambda: ED.Experiment(1).label(["A"]), ValueError, "names must be a name for every"),
     # ------------------------------------------------------------------ experiments
-    ("structure no seeds", lambda: X.structure(fast=True, n_seeds=0), ValueError, "n_seeds must be a positive integer"),
-    ("dagger no seeds", lambda: X.dagger(fast=True, n_seeds=0), ValueError, "n_seeds must be a positive integer"),
-    ("return conditioning no seeds", lambda: X.return_conditioning(fast=True, n_seeds=0), ValueError,
+    ("structure no seeds", lambda: causal_course.studies.structure.structure(fast=True, n_seeds=0), ValueError, "n_seeds must be a positive integer"),
+    ("dagger no seeds", lambda: causal_course.studies.imitation.dagger(fast=True, n_seeds=0), ValueError, "n_seeds must be a positive integer"),
+    ("return conditioning no seeds", lambda: causal_course.studies.imitation.return_conditioning(fast=True, n_seeds=0), ValueError,
      "n_seeds must be a positive integer"),
-    ("explanations no seeds", lambda: X.explanations(fast=True, n_seeds=0), ValueError,
+    ("explanations no seeds", lambda: causal_course.studies.explanations.explanations(fast=True, n_seeds=0), ValueError,
      "n_seeds must be a positive integer"),
-    ("mixtures no seeds", lambda: X.mixtures(fast=True, n_seeds=0), ValueError, "n_seeds must be a positive integer"),
-    ("confounding no seeds", lambda: X.confounding(fast=True, n_seeds=0), ValueError,
+    ("mixtures no seeds", lambda: causal_course.studies.mixtures.mixtures(fast=True, n_seeds=0), ValueError, "n_seeds must be a positive integer"),
+    ("confounding no seeds", lambda: causal_course.studies.confounding.confounding(fast=True, n_seeds=0), ValueError,
      "n_seeds must be a positive integer"),
-    ("passive negative seed", lambda: X.passive(seed=-1, fast=True), ValueError,
+    ("passive negative seed", lambda: causal_course.studies.passive.passive(seed=-1, fast=True), ValueError,
      "seed must be a non-negative integer (a random seed)"),
-    ("passive float seed", lambda: X.passive(seed=1.5, fast=True), TypeError, "seed must be a non-negative integer"),
-    ("cues fast string", lambda: X.cues(fast="yes"), TypeError, "fast must be True or False"),
-    ("mixtures no shares", lambda: X.mixtures(fast=True, shares=[]), ValueError, "shares must be a non-empty list"),
-    ("mixtures repeated share", lambda: X.mixtures(fast=True, shares=[0.5, 0.5]), ValueError,
+    ("passive float seed", lambda: causal_course.studies.passive.passive(seed=1.5, fast=True), TypeError, "seed must be a non-negative integer"),
+    ("cues fast string", lambda: causal_course.studies.cues.cues(fast="yes"), TypeError, "fast must be True or False"),
+    ("mixtures no shares", lambda: causal_course.studies.mixtures.mixtures(fast=True, shares=[]), ValueError, "shares must be a non-empty list"),
+    ("mixtures repeated share", lambda: causal_course.studies.mixtures.mixtures(fast=True, shares=[0.5, 0.5]), ValueError,
      "shares must be a list of distinct values"),
-    ("mixtures percentage", lambda: X.mixtures(fast=True, shares=[50]), ValueError, "got 50.0; pass a fraction"),
-    ("structure negative rounds", lambda: X.structure(fast=True, n_rounds=-2), ValueError,
+    ("mixtures percentage", lambda: causal_course.studies.mixtures.mixtures(fast=True, shares=[50]), ValueError, "got 50.0; pass a fraction"),
+    ("structure negative rounds", lambda: causal_course.studies.structure.structure(fast=True, n_rounds=-2), ValueError,
      "n_rounds must be a positive integer"),
-    ("structure DAG index", lambda: X.structure(fast=True, dag_indices=[30]), ValueError,
+    ("structure DAG index", lambda: causal_course.studies.structure.structure(fast=True, dag_indices=[30]), ValueError,
      "each DAG index must be an index into the 25 DAGs"),
-    ("explanations kind", lambda: X.explanations(fast=True, kinds=["magic"]), ValueError, "each kind must be one of"),
-    ("explanations lambda", lambda: X.explanations(fast=True, lambdas=[-1.0]), ValueError,
+    ("explanations kind", lambda: causal_course.studies.explanations.explanations(fast=True, kinds=["magic"]), ValueError, "each kind must be one of"),
+    ("explanations lambda", lambda: causal_course.studies.explanations.explanations(fast=True, lambdas=[-1.0]), ValueError,
      "each lambda must be a non-negative finite number"),
-    ("confounding share", lambda: X.confounding(fast=True, confounded_shares=[1.5]), ValueError,
+    ("confounding share", lambda: causal_course.studies.confounding.confounding(fast=True, confounded_shares=[1.5]), ValueError,
      "each confounded share must be between 0 and 1"),
-    ("baselines envs string", lambda: X.baselines_by_env(fast=True, envs="standard"), TypeError,
+    ("baselines envs string", lambda: causal_course.studies.passive.baselines_by_env(fast=True, envs="standard"), TypeError,
      "envs must be a list"),
-    ("merge nothing", lambda: X.merge_mixtures([]), TypeError, "parts must be a non-empty list"),
-    ("train mixture condition", lambda: X.train_mixture_model(0.5, "everything", 0, 1), ValueError,
+    ("merge nothing", lambda: causal_course.studies.mixtures.merge_mixtures([]), TypeError, "parts must be a non-empty list"),
+    ("train mixture condition", lambda: causal_course.studies.mixtures.train_mixture_model(0.5, "everything", 0, 1), ValueError,
      "got 'everything'; for example"),
-    ("train mixture share", lambda: X.train_mixture_model(1.5, "episodes", 0, 1), ValueError,
+    ("train mixture share", lambda: causal_course.studies.mixtures.train_mixture_model(1.5, "episodes", 0, 1), ValueError,
      "got 1.5; pass a fraction"),
-    ("cue test sets empty", lambda: X.cue_test_sets(0, 0), ValueError, "n_test must be a positive integer"),
-    ("evaluate without test sets", lambda: X.evaluate_everything(None, {}, 0), ValueError,
+    ("cue test sets empty", lambda: causal_course.studies.cues.cue_test_sets(0, 0), ValueError, "n_test must be a positive integer"),
+    ("evaluate without test sets", lambda: causal_course.studies.passive.evaluate_everything(None, {}, 0), ValueError,
      "test_sets must be a non-empty dict"),
 ]
 

@@ -4,7 +4,7 @@ import nbformat
 import numpy as np
 import pytest
 
-from causal_course.authoring import exercise_header
+from causal_course.authoring.exercises import exercise_header
 from causal_course.checks import exercises_for, find_exercise, lessons, run_check
 
 

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from causal_course import cues as C
-from causal_course.episodes import best_goal_values, normalised_reward, sample_structures
+from causal_course.worlds import cues as C
+from causal_course.worlds.dag_episodes import best_goal_values, normalised_reward, sample_structures
 
 
 def test_cues_hold_the_best_cause_never_the_target_and_two_or_three_variables():
@@ -53,7 +53,7 @@ def test_metrics_count_only_cued_episodes():
 
 
 def test_experiment_cues_contract():
-    from causal_course.experiments import cues
+    from causal_course.studies.cues import cues
 
     result = cues(seed=0, fast=True, n_steps=3, n_test=40)
     for key in ("heldout_combinations", "interventions_on_uncued_share", "steps_used"):
@@ -66,7 +66,7 @@ def test_cue_editor_replays_an_episode_under_the_cue_you_tick():
     import matplotlib
 
     matplotlib.use("Agg")
-    from causal_course.models import build_model
+    from causal_course.learners.models import build_model
     from causal_course.widgets.cue_editor import cue_editor, play_with_cue, render_cue_play
 
     model = build_model(seed=0)

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from causal_course import episodes as E
-from causal_course.scm import LinearGaussianSCM
+from causal_course.causal.scm import LinearGaussianSCM
+from causal_course.worlds import dag_episodes as E
 
 
 def chain_weights():
@@ -176,8 +176,8 @@ def test_confounded_hidden_variable_is_never_shown_and_interventions_cut_it():
 
 def test_observation_cannot_find_the_best_intervention_in_the_confounded_variant():
     """The point of the variant: regression on unlimited observations fails, experiments do not."""
-    from causal_course import baselines as B
-    from causal_course.evaluation import evaluate_agent, make_test_sets
+    from causal_course.learners import baselines as B
+    from causal_course.learners.evaluation import evaluate_agent, make_test_sets
 
     scores = {}
     for env in ("standard", "confounded"):

@@ -8,11 +8,15 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import torch  # noqa: E402
 
-from causal_course.episodes import expert_episodes  # noqa: E402
-from causal_course.explanations import explanation_loss, explanation_targets, loss_with_explanations  # noqa: E402
-from causal_course.models import build_model  # noqa: E402
-from causal_course.training import imitation_loss, train_behaviour_cloning  # noqa: E402
+from causal_course.learners.explanations import (  # noqa: E402
+    explanation_loss,
+    explanation_targets,
+    loss_with_explanations,
+)
+from causal_course.learners.models import build_model  # noqa: E402
+from causal_course.learners.training import imitation_loss, train_behaviour_cloning  # noqa: E402
 from causal_course.widgets.explanations import lambda_widget, render_explanation_curves, render_lambda  # noqa: E402
+from causal_course.worlds.dag_episodes import expert_episodes  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +98,7 @@ def test_lambda_render_and_widget():
 
 
 def test_experiment_explanations_contract():
-    from causal_course.experiments import explanations
+    from causal_course.studies.explanations import explanations
 
     result = explanations(seed=0, fast=True, kinds=["none", "effects"], lambdas=[0.0, 1.0], n_seeds=2, n_test=30)
     assert set(result["curves"]) == {"none", "effects"}

@@ -7,9 +7,10 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from causal_course.graphs import draw_dag, edge_bend, layered_layout, random_weights, weights_to_graph  # noqa: E402
-from causal_course.scm import LinearGaussianSCM  # noqa: E402
-from causal_course.tutoring import tutoring_scm  # noqa: E402
+from causal_course.causal.graphs import random_weights, weights_to_graph  # noqa: E402
+from causal_course.causal.scm import LinearGaussianSCM  # noqa: E402
+from causal_course.viz.dags import draw_dag, edge_bend, layered_layout  # noqa: E402
+from causal_course.worlds.tutoring import tutoring_scm  # noqa: E402
 
 
 def test_random_weights_are_acyclic_with_allowed_values():

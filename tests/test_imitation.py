@@ -3,9 +3,8 @@
 import numpy as np
 import pytest
 
-from causal_course import lane_keeping as lk
 from causal_course.checks import find_exercise, run_check
-from causal_course.imitation import (
+from causal_course.learners.imitation import (
     NearestNeighbourPolicy,
     ReturnConditionedPolicy,
     achieved_return,
@@ -17,7 +16,8 @@ from causal_course.imitation import (
     mixed_demonstrations,
     rewards_of,
 )
-from causal_course.pretrained import load_results
+from causal_course.studies.results import load_results
+from causal_course.worlds import lane_keeping as lk
 
 
 def test_the_expert_keeps_its_lane_and_doing_nothing_does_not():

@@ -7,18 +7,18 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from causal_course.evaluation import make_test_sets  # noqa: E402
-from causal_course.figures import render_learning_curves, render_method_comparison  # noqa: E402
-from causal_course.models import build_model  # noqa: E402
-from causal_course.pretrained import load_pretrained, load_results  # noqa: E402
+from causal_course.learners.evaluation import make_test_sets  # noqa: E402
+from causal_course.learners.models import build_model  # noqa: E402
+from causal_course.learners.pretrained import load_pretrained  # noqa: E402
 from causal_course.statistics import mean_and_standard_error  # noqa: E402
+from causal_course.studies.results import load_results  # noqa: E402
+from causal_course.viz.results import render_learning_curves, render_method_comparison  # noqa: E402
 from causal_course.widgets.episode_inspector import (  # noqa: E402
-    describe_exploration,
-    describe_goal,
     episode_inspector,
     inspect_episodes,
     render_episode_step,
 )
+from causal_course.worlds.dag_episodes import describe_exploration, describe_goal  # noqa: E402
 
 
 def fake_run(shift):
@@ -64,7 +64,7 @@ def test_shipped_weights_and_results_load_and_agree():
     runs = results["transformer"]["runs"]
     assert len(runs) >= 5 and all(run["heldout"]["model"] > run["heldout"]["correlational"] for run in runs)
     # the shipped weights are the cached seed-0 model: the same test episodes give the same score
-    from causal_course.evaluation import evaluate_agent, model_agent
+    from causal_course.learners.evaluation import evaluate_agent, model_agent
 
     seed = results["transformer"]["seeds"][0]
     heldout = make_test_sets(1000, np.random.default_rng(seed + 5_000))["heldout"]

@@ -9,9 +9,8 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from causal_course.episodes import is_heldout  # noqa: E402
-from causal_course.fusion import inverse_variance_fusion  # noqa: E402
-from causal_course.mixtures import (  # noqa: E402
+from causal_course.causal.fusion import inverse_variance_fusion  # noqa: E402
+from causal_course.learners.mixtures import (  # noqa: E402
     interventional_share_of,
     mixture_episodes,
     mixture_kinds,
@@ -19,8 +18,9 @@ from causal_course.mixtures import (  # noqa: E402
     off_record_episodes,
     random_exploration,
 )
-from causal_course.pretrained import load_results  # noqa: E402
+from causal_course.studies.results import load_results  # noqa: E402
 from causal_course.widgets.mixtures import mixture_summary, mixture_widget, render_mixture  # noqa: E402
+from causal_course.worlds.dag_episodes import is_heldout  # noqa: E402
 
 
 @pytest.mark.parametrize("share", [0.0, 0.25, 0.75, 1.0])
@@ -37,8 +37,8 @@ def test_mixture_share_and_kinds(share):
 def test_every_label_comes_from_the_loggers_own_log():
     """The log holds everything behind its label: an observer's label is the regression strategy on its
     own five samples, an experimenter's the expert's choice; only the off-record expert differs."""
-    from causal_course.baselines import _association_choice, _sample_covariance, _slope_of_target
-    from causal_course.episodes import goal_from_logged_evidence, normalised_reward
+    from causal_course.learners.baselines import _association_choice, _sample_covariance, _slope_of_target
+    from causal_course.worlds.dag_episodes import goal_from_logged_evidence, normalised_reward
 
     batch = mixture_episodes(3000, np.random.default_rng(1), 0.0, "expert")
     regression = _association_choice(_slope_of_target(_sample_covariance(batch.values), batch.target), batch.target)
@@ -71,7 +71,7 @@ def test_logs_that_mix_both_within_each_episode():
 
 
 def test_source_tags_say_who_wrote_each_log():
-    from causal_course.models import SOURCES, encode_episodes
+    from causal_course.learners.models import SOURCES, encode_episodes
 
     batch = mixture_episodes(3000, np.random.default_rng(6), 0.25, tagged=True)
     experimenter = (batch.actions > 0).any(axis=1)
@@ -95,7 +95,7 @@ def test_random_experimenter_repeats_and_observes():
     assert set(np.unique(actions)) == set(range(6))
     batch = mixture_episodes(2000, np.random.default_rng(3), 1.0, "random")
     assert 0.95 < interventional_share_of(batch.actions) <= 1.0  # 5 random steps: almost always some intervention
-    from causal_course.episodes import normalised_reward
+    from causal_course.worlds.dag_episodes import normalised_reward
 
     # it picks from its own haphazard evidence: better than observing, worse than the expert
     assert 0.6 < normalised_reward(batch.reward, batch.optimal_reward) < 0.9
@@ -155,7 +155,7 @@ def test_mixture_render_changes_with_the_controls(cached):
     assert any("retrained live" in t.get_text() for t in live.axes[0].get_legend().get_texts())
     with pytest.raises(ValueError, match="was not swept"):
         mixture_summary(cached, 0.6)
-    from causal_course.experiments import mixture_values
+    from causal_course.studies.mixtures import mixture_values
 
     with pytest.raises(ValueError, match="no model at share 0"):
         mixture_values(cached, "tagged", 0.0, "heldout_sampled")
@@ -185,7 +185,7 @@ def test_mixture_widget_controls_and_live_retraining(cached):
 
 
 def test_a_failed_retraining_says_why_and_leaves_the_button_usable(cached, monkeypatch, capsys):
-    import causal_course.experiments as module
+    import causal_course.studies.mixtures as module
 
     def broken(*args, **kwargs):
         raise RuntimeError("out of memory")
@@ -200,7 +200,7 @@ def test_a_failed_retraining_says_why_and_leaves_the_button_usable(cached, monke
 
 
 def test_experiment_mixtures_fast_contract():
-    from causal_course.experiments import merge_mixtures, mixtures
+    from causal_course.studies.mixtures import merge_mixtures, mixtures
 
     result = mixtures(seed=0, fast=True, shares=[0.0, 0.5, 1.0], n_seeds=2, n_steps=3, n_test=30)
     assert set(result["heldout"]) == {"episodes", "steps", "tagged", "random", "asked_experimenter"}
@@ -219,8 +219,8 @@ def test_cached_sweep_supports_what_lesson_04_says(cached):
     """Each claim of lesson 04, checked against the cached sweep it prints (regenerating it re-checks them)."""
     from functools import partial
 
-    from causal_course.experiments import mixture_values
     from causal_course.statistics import paired_difference
+    from causal_course.studies.mixtures import mixture_values
 
     shares = cached["shares"]
     seeds = partial(mixture_values, cached)

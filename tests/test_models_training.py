@@ -4,11 +4,17 @@ import numpy as np
 import pytest
 import torch
 
-from causal_course import baselines as B
-from causal_course.episodes import expert_episodes
-from causal_course.evaluation import evaluate_agent, exploration_summary, make_test_sets, model_agent, rollout
-from causal_course.models import FEATURES, SEQUENCE_LENGTH, build_model, count_parameters, encode_episodes
-from causal_course.training import imitation_loss, train_behaviour_cloning
+from causal_course.learners import baselines as B
+from causal_course.learners.evaluation import (
+    evaluate_agent,
+    exploration_summary,
+    make_test_sets,
+    model_agent,
+    rollout,
+)
+from causal_course.learners.models import FEATURES, SEQUENCE_LENGTH, build_model, count_parameters, encode_episodes
+from causal_course.learners.training import imitation_loss, train_behaviour_cloning
+from causal_course.worlds.dag_episodes import expert_episodes
 
 
 def test_encoding_shapes():
@@ -96,7 +102,7 @@ def test_encoded_tokens_are_pinned():
     """A few token values by hand, so that a change to the input scaling cannot pass unnoticed (issue 15)."""
     import numpy as np
 
-    from causal_course.models import FEATURES, encode_episodes
+    from causal_course.learners.models import FEATURES, encode_episodes
 
     actions = np.array([[1, 0]])  # do(X0 = 5), then observe
     values = np.zeros((1, 2, 5))
@@ -120,8 +126,9 @@ def test_the_shipped_model_still_scores_what_its_cache_says():
     """The pretrained weights, run on the benchmark's own test episodes, give the cached score (issue 15)."""
     import numpy as np
 
-    from causal_course.evaluation import evaluate_agent, make_test_sets, model_agent
-    from causal_course.pretrained import load_pretrained, load_results
+    from causal_course.learners.evaluation import evaluate_agent, make_test_sets, model_agent
+    from causal_course.learners.pretrained import load_pretrained
+    from causal_course.studies.results import load_results
 
     model, info = load_pretrained("passive_transformer_seed0")
     cached = next(r for r in load_results("passive_results")["transformer"]["runs"] if r["seed"] == info["seed"])

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from causal_course.execution import run_notebook_file
+from causal_course.authoring.runner import run_notebook_file
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNNABLE = sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted((ROOT / "solutions").glob("*.ipynb"))
@@ -84,7 +84,7 @@ def test_a_kernel_that_dies_while_starting_is_started_again(monkeypatch):
     import nbclient
     import nbformat
 
-    from causal_course import execution
+    from causal_course.authoring import runner as execution
 
     calls = []
 

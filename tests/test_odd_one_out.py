@@ -7,16 +7,21 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from causal_course.odd_one_out import (  # noqa: E402
+from causal_course.learners.odd_one_out import (  # noqa: E402
+    OddOneOutNet,
+    choose,
+    evaluate_odd_one_out,
+    train_odd_one_out,
+)
+from causal_course.studies.results import load_results  # noqa: E402
+from causal_course.widgets.odd_one_out import choice_widget, render_choice_shares  # noqa: E402
+from causal_course.worlds.odd_one_out import (  # noqa: E402
     N_DIMENSIONS,
     choice_shares,
     confounded_episodes,
     deconfounded_episodes,
     encode_objects,
 )
-from causal_course.odd_one_out_learner import OddOneOutNet, choose, evaluate_odd_one_out, train_odd_one_out  # noqa: E402
-from causal_course.pretrained import load_results  # noqa: E402
-from causal_course.widgets.odd_one_out import choice_widget, render_choice_shares  # noqa: E402
 
 
 def unique_mask(objects, dimension):
@@ -93,7 +98,7 @@ def test_cached_results_and_widget():
 
 
 def test_experiment_confounding_contract():
-    from causal_course.experiments import confounding
+    from causal_course.studies.confounding import confounding
 
     result = confounding(seed=0, fast=True, n_steps=5, n_test=50)
     assert result["explanations"] == ["none", "colour", "shape", "texture"]

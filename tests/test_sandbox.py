@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from causal_course.grading.sandbox_client import Sandbox, SandboxDied
-from causal_course.sandbox import CappedWriter, UnreadableReply, Unsupported, decode, encode
+from causal_course.grading.worker import CappedWriter, UnreadableReply, Unsupported, decode, encode
 
 
 def roundtrip(value):

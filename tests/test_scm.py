@@ -4,8 +4,8 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from causal_course.scm import LinearGaussianSCM
-from causal_course.tutoring import tutoring_scm
+from causal_course.causal.scm import LinearGaussianSCM
+from causal_course.worlds.tutoring import tutoring_scm
 
 
 def chain_model():

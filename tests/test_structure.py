@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from causal_course.blickets import (
+from causal_course.causal.blickets import (
     BlicketRule,
     all_placements,
     all_rules,
@@ -17,9 +17,15 @@ from causal_course.blickets import (
     posterior_after,
     update,
 )
-from causal_course.checks import find_exercise, run_check
-from causal_course.dags import all_dags, as_adjacency, equivalence_classes, is_acyclic, markov_equivalent, v_structures
-from causal_course.experiment_design import (
+from causal_course.causal.dags import (
+    all_dags,
+    as_adjacency,
+    equivalence_classes,
+    is_acyclic,
+    markov_equivalent,
+    v_structures,
+)
+from causal_course.causal.experiment_design import (
     Experiment,
     NodeStatistics,
     candidate_experiments,
@@ -28,8 +34,8 @@ from causal_course.experiment_design import (
     run_experiment,
     run_strategy,
 )
-from causal_course.scm import LinearGaussianSCM, random_linear_gaussian_scm
-from causal_course.structure_learning import (
+from causal_course.causal.scm import LinearGaussianSCM, random_linear_gaussian_scm
+from causal_course.causal.structure_learning import (
     DagSpace,
     dag_log_score,
     entropy_bits,
@@ -37,6 +43,7 @@ from causal_course.structure_learning import (
     family_score,
     normalise_log,
 )
+from causal_course.checks import find_exercise, run_check
 
 
 def adjacency(n, *edges):
@@ -301,7 +308,7 @@ def test_structure_widget_adds_samples_and_resets():
 
 
 def test_experiment_structure_fast():
-    from causal_course.experiments import structure
+    from causal_course.studies.structure import structure
 
     result = structure(seed=3, fast=True, n_seeds=2, n_rounds=3, dag_indices=[6, 12])
     assert result["samples"] == [0, 5, 10, 15] and result["n_dags"] == 2

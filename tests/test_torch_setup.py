@@ -25,10 +25,10 @@ def test_no_module_but_torch_setup_imports_torch_itself():
 
 def test_the_wait_policy_is_set_whatever_module_comes_first():
     env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
-    for first in ("causal_course.evaluation", "causal_course.explanations", "causal_course.training",
-                  "causal_course.odd_one_out_learner", "causal_course.pretrained"):
+    for first in ("causal_course.learners.evaluation", "causal_course.learners.explanations", "causal_course.learners.training",
+                  "causal_course.learners.odd_one_out", "causal_course.learners.pretrained"):
         code = (f"import {first}, os, sys\n"
-                "from causal_course.pretrained import load_pretrained\n"
+                "from causal_course.learners.pretrained import load_pretrained\n"
                 "load_pretrained()\n"  # pretrained imports torch lazily: it must go through torch_setup too
                 "print(os.environ.get('OMP_WAIT_POLICY'), 'torch' in sys.modules)")
         done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)

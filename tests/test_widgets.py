@@ -7,15 +7,11 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from causal_course.seeing_doing import (  # noqa: E402
-    compare_passive_learners,
-    render_passive_learners,
-    render_simpson,
-    simpson_data,
-    stratified_slopes,
-)
+from causal_course.studies.seeing_doing import compare_passive_learners  # noqa: E402
+from causal_course.viz.seeing_doing import render_passive_learners, render_simpson  # noqa: E402
 from causal_course.widgets.confounding import confounding_summary, confounding_widget, render_confounding  # noqa: E402
 from causal_course.widgets.start_here import coin_flip_widget, render_coin_flips, running_heads_proportion  # noqa: E402
+from causal_course.worlds.simpson import simpson_data, stratified_slopes  # noqa: E402
 
 
 def test_coin_flips_render_and_converge():

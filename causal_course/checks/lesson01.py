@@ -1,7 +1,7 @@
 """Checks for the graded exercises of lesson 01 (*Seeing vs doing*).
 
 Every check draws its own data from a fixed seed, compares the student's answer with the
-data-generating truth (the tutoring model of :mod:`causal_course.tutoring`) within a tolerance,
+data-generating truth (the tutoring model of :mod:`causal_course.worlds.tutoring`) within a tolerance,
 and stops at the first failed property with a message that says what is wrong and gives a hint.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from causal_course.checks import CheckFailed, CheckResult, Exercise, as_number
-from causal_course.tutoring import MOTIVATION, SCORE, TUTORING, VARIABLES, tutoring_scm
+from causal_course.worlds.tutoring import MOTIVATION, SCORE, TUTORING, VARIABLES, tutoring_scm
 
 LESSON = "01_seeing_vs_doing"
 

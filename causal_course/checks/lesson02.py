@@ -6,11 +6,11 @@ import itertools
 
 import numpy as np
 
+from causal_course.causal.dags import all_dags, is_acyclic, markov_equivalent, skeleton
+from causal_course.causal.scm import random_linear_gaussian_scm
+from causal_course.causal.structure_learning import binary_entropy_bits, normalise_log, outcome_information
+from causal_course.causal.structure_learning import dag_log_score as reference_dag_log_score
 from causal_course.checks import CheckFailed, CheckResult, Exercise, as_number
-from causal_course.dags import all_dags, is_acyclic, markov_equivalent, skeleton
-from causal_course.scm import random_linear_gaussian_scm
-from causal_course.structure_learning import binary_entropy_bits, normalise_log, outcome_information
-from causal_course.structure_learning import dag_log_score as reference_dag_log_score
 
 LESSON = "02_experiments_reveal_structure"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from causal_course.checks import CheckFailed, CheckResult, Exercise, as_number
-from causal_course.episodes import (
+from causal_course.worlds.dag_episodes import (
     expert_episodes,
     goal_reward,
     is_heldout,
@@ -20,7 +20,7 @@ from causal_course.episodes import (
     run_exploration,
     sample_structures,
 )
-from causal_course.episodes import normalised_reward as reference_normalised_reward
+from causal_course.worlds.dag_episodes import normalised_reward as reference_normalised_reward
 
 LESSON = "03_passive_causal_strategies"
 
@@ -46,7 +46,7 @@ def check_expert_goal_choice(expert_goal_choice) -> CheckResult:
     observe_rows = rng.random(len(batch)) < 0.3
     actions[observe_rows, rng.integers(0, 5, size=observe_rows.sum())] = 0
     values = run_exploration(batch.weights, actions, rng)
-    from causal_course.episodes import estimated_effects, goal_from_estimates
+    from causal_course.worlds.dag_episodes import estimated_effects, goal_from_estimates
 
     expected = goal_from_estimates(estimated_effects(actions, values), batch.target, rng)
     for b in range(len(batch)):
@@ -220,7 +220,7 @@ def check_observer_goal_choice(observer_goal_choice) -> CheckResult:
     rng = np.random.default_rng(37)
     weights, _, target = sample_structures(300, rng, "all")
     observations = run_exploration(weights, np.zeros((300, 5), dtype=np.int64), rng)
-    from causal_course.episodes import goal_from_logged_evidence
+    from causal_course.worlds.dag_episodes import goal_from_logged_evidence
 
     expected = goal_from_logged_evidence(np.zeros((300, 5), dtype=np.int64), observations, target)
     for b in range(300):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from causal_course.causal.fusion import inverse_variance_fusion as reference_fusion
 from causal_course.checks import CheckFailed, CheckResult, Exercise, as_number
-from causal_course.fusion import inverse_variance_fusion as reference_fusion
-from causal_course.mixtures import interventional_share_of, mixture_episodes
+from causal_course.learners.mixtures import interventional_share_of, mixture_episodes
 
 LESSON = "04_data_mixtures"
 

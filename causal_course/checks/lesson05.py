@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from causal_course.checks import CheckFailed, CheckResult, Exercise, as_number
-from causal_course.episodes import expert_episodes
-from causal_course.explanations import explanation_targets
+from causal_course.learners.explanations import explanation_targets
+from causal_course.worlds.dag_episodes import expert_episodes
 
 LESSON = "05_explanations"
 

@@ -5,8 +5,14 @@ from __future__ import annotations
 import numpy as np
 
 from causal_course.checks import CheckFailed, CheckResult, Exercise
-from causal_course.odd_one_out import N_DIMENSIONS, N_OBJECTS, N_VALUES, confounded_episodes, deconfounded_episodes
-from causal_course.odd_one_out import choice_shares as reference_choice_shares
+from causal_course.worlds.odd_one_out import (
+    N_DIMENSIONS,
+    N_OBJECTS,
+    N_VALUES,
+    confounded_episodes,
+    deconfounded_episodes,
+)
+from causal_course.worlds.odd_one_out import choice_shares as reference_choice_shares
 
 LESSON = "06_confounded_generalisation"
 

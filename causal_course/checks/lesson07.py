@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from causal_course import lane_keeping as lk
 from causal_course.checks import CheckFailed, CheckResult, Exercise, as_number
-from causal_course.imitation import NearestNeighbourPolicy, behaviour_cloning
+from causal_course.learners.imitation import NearestNeighbourPolicy, behaviour_cloning
+from causal_course.worlds import lane_keeping as lk
 
 LESSON = "07_from_passive_to_active"
 

@@ -5,7 +5,7 @@ Introduced in lesson 00 (how exercises are graded); the instructor guide is ``do
 How a submission is graded:
 
 1. The file is read as JSON and checked to be a notebook (no code of the submission runs yet).
-2. Its code cells run one by one in a process of its own (:mod:`causal_course.sandbox`): an
+2. Its code cells run one by one in a process of its own (:mod:`causal_course.grading.worker`): an
    IPython shell like the Jupyter kernel, with a memory limit, a timeout per cell (the cell is
    interrupted, then the process killed if it will not stop) and a cap on captured output.
    If the process dies (``os._exit``, a crash, the memory watchdog), it is restarted and the
@@ -23,20 +23,22 @@ contract (COURSE.md §5)::
      "errors": [str]}
 """
 
-from causal_course.grading.extra_checks import load_extra_checks
-from causal_course.grading.grader import (
-                                          DEFAULT_MEMORY_MB,
-                                          DEFAULT_SUBMISSION_TIMEOUT,
-                                          DEFAULT_TIMEOUT,
-                                          GradingOptions,
-                                          grade_notebook,
-                                          grade_submissions,
-)
-from causal_course.grading.reports import feedback_markdown, write_feedback, write_gradebook
-from causal_course.grading.submissions import identify_lesson, is_check_cell, read_submission, submission_paths
+import importlib
 
-__all__ = [
-    "DEFAULT_MEMORY_MB", "DEFAULT_SUBMISSION_TIMEOUT", "DEFAULT_TIMEOUT", "GradingOptions", "feedback_markdown",
-    "grade_notebook", "grade_submissions", "identify_lesson", "is_check_cell", "load_extra_checks",
-    "read_submission", "submission_paths", "write_feedback", "write_gradebook",
-]
+# name -> submodule that defines it. Loaded on first use, so the grading worker
+# (``python -m causal_course.grading.worker``) starts without the grader's imports.
+_EXPORTS = {
+    "load_extra_checks": "extra_checks",
+    "DEFAULT_MEMORY_MB": "grader", "DEFAULT_SUBMISSION_TIMEOUT": "grader", "DEFAULT_TIMEOUT": "grader",
+    "GradingOptions": "grader", "grade_notebook": "grader", "grade_submissions": "grader",
+    "feedback_markdown": "reports", "write_feedback": "reports", "write_gradebook": "reports",
+    "identify_lesson": "submissions", "is_check_cell": "submissions", "read_submission": "submissions",
+    "submission_paths": "submissions",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'causal_course.grading' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"causal_course.grading.{_EXPORTS[name]}"), name)

@@ -29,7 +29,7 @@ from causal_course.grading.submissions import (
     read_submission,
     submission_paths,
 )
-from causal_course.sandbox import UnreadableReply, Unsupported, decode
+from causal_course.grading.worker import UnreadableReply, Unsupported, decode
 
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_SUBMISSION_TIMEOUT = 600.0

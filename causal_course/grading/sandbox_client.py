@@ -1,6 +1,6 @@
 """The grader's side of a submission's process: start it, send requests, enforce the limits.
 
-Introduced in lesson 00 (how exercises are graded); the process itself is :mod:`causal_course.sandbox`.
+Introduced in lesson 00 (how exercises are graded); the process itself is :mod:`causal_course.grading.worker`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from causal_course.grading.isolation import MAX_PROCESSES, ControlGroup, sealed_command, tree_pids, tree_usage
-from causal_course.sandbox import FDS_VARIABLE, MAX_FRAME, MEMORY_VARIABLE
+from causal_course.grading.worker import FDS_VARIABLE, MAX_FRAME, MEMORY_VARIABLE
 
 INTERRUPT_GRACE = 3.0  # seconds a process gets to stop after an interrupt before it is killed
 START_TIMEOUT = 60.0
@@ -67,7 +67,7 @@ class Sandbox:
             "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
             "PYTHONDONTWRITEBYTECODE": "1",
         })
-        argv = [sys.executable, "-m", "causal_course.sandbox"]
+        argv = [sys.executable, "-m", "causal_course.grading.worker"]
         if self.sealed:
             argv = sealed_command(argv, self.workdir)
             self.group = ControlGroup(self.memory_bytes)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from causal_course.estimators import regression_slope
-from causal_course.plotting import PALETTE
-from causal_course.tutoring import (
+from causal_course.causal.estimators import regression_slope
+from causal_course.viz.style import PALETTE
+from causal_course.worlds.tutoring import (
     MOTIVATION_ON_SCORE,
     MOTIVATION_ON_TUTORING,
     SCORE,
@@ -49,8 +49,8 @@ def confounding_summary(confounder_strength: float, mode: str, n_samples: int = 
 
 def render_confounding(confounder_strength: float = 1.0, mode: str = "observe", n_samples: int = 400, seed: int = 0):
     """A Figure: the DAG, and score against tutoring with the fitted slope and the true effect (lesson 01)."""
-    from causal_course.graphs import draw_dag
-    from causal_course.plotting import course_figure
+    from causal_course.viz.dags import draw_dag
+    from causal_course.viz.style import course_figure
 
     model, X = confounding_data(confounder_strength, mode, n_samples, seed)
     summary = confounding_summary(confounder_strength, mode, n_samples, seed)

@@ -9,9 +9,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from causal_course.episodes import INTERVENTION_VALUE, N_VARIABLES, goal_reward, optimal_goal_action
-from causal_course.plotting import PALETTE
-from causal_course.widgets.episode_inspector import describe_exploration, describe_goal
+from causal_course.viz.style import PALETTE
+from causal_course.worlds.dag_episodes import (
+    INTERVENTION_VALUE,
+    N_VARIABLES,
+    describe_exploration,
+    describe_goal,
+    goal_reward,
+    optimal_goal_action,
+)
 
 
 def play_with_cue(model, episodes, episode: int = 0, cue=(), seed: int = 0) -> dict:
@@ -21,7 +27,7 @@ def play_with_cue(model, episodes, episode: int = 0, cue=(), seed: int = 0) -> d
     seed give the same noise and the same sampled actions whatever the cue, so two cues are
     compared on equal terms. Returns a plain dict, the input of :func:`render_cue_play`.
     """
-    from causal_course.evaluation import rollout
+    from causal_course.learners.evaluation import rollout
 
     if not 0 <= episode < len(episodes):
         raise ValueError(f"episode must be between 0 and {len(episodes) - 1}, got {episode}.")
@@ -45,8 +51,9 @@ def play_with_cue(model, episodes, episode: int = 0, cue=(), seed: int = 0) -> d
 
 def render_cue_play(record: dict):
     """Where the model experimented (cued variables hatched) and what it chose (lesson 03)."""
-    from causal_course.graphs import draw_dag, weights_to_graph
-    from causal_course.plotting import course_figure
+    from causal_course.causal.graphs import weights_to_graph
+    from causal_course.viz.dags import draw_dag
+    from causal_course.viz.style import course_figure
 
     names = [f"X{i}" for i in range(N_VARIABLES)]
     target, cue = record["target"], set(record["cue"])

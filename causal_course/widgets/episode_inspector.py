@@ -9,18 +9,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from causal_course.episodes import INTERVENTION_VALUE, N_EXPLORATION_STEPS, goal_reward, optimal_goal_action
-from causal_course.plotting import PALETTE
-
-
-def describe_goal(action: int) -> str:
-    """``do(X3 = -5)`` style text for a goal action (lesson 03)."""
-    return f"do(X{action // 2} = {'-' if action % 2 else '+'}5)"
-
-
-def describe_exploration(action: int) -> str:
-    """``observe`` or ``do(X2 = 5)`` for an exploration action (lesson 03)."""
-    return "observe" if action == 0 else f"do(X{action - 1} = 5)"
+from causal_course.viz.style import PALETTE
+from causal_course.worlds.dag_episodes import (
+    INTERVENTION_VALUE,
+    N_EXPLORATION_STEPS,
+    describe_exploration,
+    describe_goal,
+    goal_reward,
+    optimal_goal_action,
+)
 
 
 def inspect_episodes(model, test_set, rng: np.random.Generator, n_episodes: int = 12, seed: int = 0) -> list:
@@ -28,8 +25,8 @@ def inspect_episodes(model, test_set, rng: np.random.Generator, n_episodes: int 
 
     Returns one plain dict per episode, the input of :func:`render_episode_step`.
     """
-    from causal_course.baselines import correlational_agent
-    from causal_course.evaluation import rollout
+    from causal_course.learners.baselines import correlational_agent
+    from causal_course.learners.evaluation import rollout
 
     worlds, target = test_set.worlds[:n_episodes], test_set.target[:n_episodes]
     weights, effects = worlds.weights, worlds.effects
@@ -51,8 +48,9 @@ def inspect_episodes(model, test_set, rng: np.random.Generator, n_episodes: int 
 
 def render_episode_step(records: list, episode: int = 0, step: int = 1):
     """A Figure for one step (1 to 5 exploration, 6 goal) of one inspected episode (lesson 03)."""
-    from causal_course.graphs import draw_dag, weights_to_graph
-    from causal_course.plotting import course_figure
+    from causal_course.causal.graphs import weights_to_graph
+    from causal_course.viz.dags import draw_dag
+    from causal_course.viz.style import course_figure
 
     if not 0 <= episode < len(records):
         raise ValueError(f"episode must be between 0 and {len(records) - 1}, got {episode}.")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from causal_course.plotting import PALETTE
+from causal_course.viz.style import PALETTE
 
 KIND_LABELS = {"none": "no explanation", "effects": "explain: effects on the target",
                "justification": "explain: which experiment justifies", "step_effects": "explain: what each experiment did"}
@@ -17,7 +17,7 @@ KIND_STYLES = {"none": ("black", "o", "-"), "effects": ("blue", "s", "--"), "jus
 
 def render_explanation_curves(results: dict, group: str = "critical"):
     """Reward against training episodes for every kind of explanation (lesson 05)."""
-    from causal_course.plotting import course_figure
+    from causal_course.viz.style import course_figure
 
     fig = course_figure(figsize=(7, 3.8))
     fig.subplots_adjust(left=0.1, right=0.98, bottom=0.14, top=0.9)
@@ -38,7 +38,7 @@ def render_explanation_curves(results: dict, group: str = "critical"):
 
 def render_lambda(results: dict, lam: float = 1.0):
     """Learning curves at explanation weight ``lam`` against none, and final reward against lambda (lesson 05)."""
-    from causal_course.plotting import course_figure
+    from causal_course.viz.style import course_figure
 
     sweep = results["lambda_sweep"]
     lambdas = [float(v) for v in sweep["lambdas"]]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from causal_course.plotting import PALETTE
+from causal_course.viz.style import PALETTE
 
 CURVE_STYLE = {"expert": dict(color=PALETTE["black"], linestyle=":", marker="o"),
                "round 0": dict(color=PALETTE["vermillion"], linestyle="--", marker="s")}
@@ -16,7 +16,7 @@ CURVE_STYLE = {"expert": dict(color=PALETTE["black"], linestyle=":", marker="o")
 
 def render_dagger(results: dict, rounds: int = 1):
     """Per-step error and share on the road against the horizon: cloning, DAgger after ``rounds`` rounds, expert (lesson 07)."""
-    from causal_course.plotting import course_figure
+    from causal_course.viz.style import course_figure
 
     available = sorted(int(name.split()[1]) for name in results["per_step_error"] if name.startswith("round"))
     if rounds not in available:
@@ -48,7 +48,7 @@ def dagger_widget(results: dict | None = None):
     """A slider for the number of DAgger rounds (lesson 07)."""
     import ipywidgets as widgets
 
-    from causal_course.pretrained import load_results
+    from causal_course.studies.results import load_results
     from causal_course.widgets.wiring import interactive_figure
 
     results = results or load_results("dagger_results")
@@ -64,7 +64,7 @@ def dagger_widget(results: dict | None = None):
 
 def render_return_conditioning(results: dict, asked: int = 190, world: str = "deterministic"):
     """Return achieved against return asked for, beside the clones and the expert (lesson 07)."""
-    from causal_course.plotting import course_figure
+    from causal_course.viz.style import course_figure
 
     if world not in results["worlds"]:
         raise ValueError(f"world must be one of {list(results['worlds'])}, got {world!r}.")
@@ -98,7 +98,7 @@ def return_conditioning_widget(results: dict | None = None):
     """Sliders for the return asked for and the world (lesson 07)."""
     import ipywidgets as widgets
 
-    from causal_course.pretrained import load_results
+    from causal_course.studies.results import load_results
     from causal_course.widgets.wiring import interactive_figure
 
     results = results or load_results("return_conditioning_results")
@@ -114,7 +114,7 @@ def return_conditioning_widget(results: dict | None = None):
 
 def render_offsets(drives_by_name: dict, n_cars: int = 8):
     """The lateral offset of a few cars along their drives, one panel per driver, lane edges at ±1 (lesson 07)."""
-    from causal_course.plotting import course_figure
+    from causal_course.viz.style import course_figure
 
     fig = course_figure(figsize=(4.2 * len(drives_by_name), 3.2), layout="constrained")
     axes = np.atleast_1d(fig.subplots(1, len(drives_by_name), sharey=True))

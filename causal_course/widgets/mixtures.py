@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from causal_course.plotting import PALETTE
+from causal_course.viz.style import PALETTE
 
-# what the widget offers: label -> condition of the sweep (causal_course.experiments.MIXTURE_CONDITIONS)
+# what the widget offers: label -> condition of the sweep (causal_course.studies.mixtures.MIXTURE_CONDITIONS)
 LOG_KINDS = {
     "all-or-nothing logs": "episodes",
     "logs that mix both": "steps",
@@ -80,7 +80,7 @@ def render_mixture(results: dict, share_percent: int = 50, logs: str = "all-or-n
     (only for tagged logs). ``live_points`` holds ``(share, logs, asked, heldout, critical)`` from
     live retraining.
     """
-    from causal_course.plotting import course_figure
+    from causal_course.viz.style import course_figure
 
     if logs not in LOG_KINDS:
         raise ValueError(f"logs must be one of {list(LOG_KINDS)}, got {logs!r}.")
@@ -152,7 +152,7 @@ def mixture_widget(results: dict, retrain_steps: int | None = None):
     import ipywidgets as widgets
 
     from causal_course.config import budget
-    from causal_course.experiments import (
+    from causal_course.studies.mixtures import (
         MIXTURE_STEPS,
         MIXTURE_STEPS_FAST,
         MIXTURE_TEST_EPISODES_FAST,
@@ -179,7 +179,7 @@ def mixture_widget(results: dict, retrain_steps: int | None = None):
     log = widgets.Output()
 
     def retrain(_):
-        from causal_course.evaluation import make_test_sets
+        from causal_course.learners.evaluation import make_test_sets
 
         share = controls["share_percent"].value / 100.0
         logs = controls["logs"].value

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from causal_course.odd_one_out import DIMENSIONS
-from causal_course.plotting import PALETTE
+from causal_course.viz.style import PALETTE
+from causal_course.worlds.odd_one_out import DIMENSIONS
 
 CHOICE_LABELS = ("colour", "shape", "texture", "none")
 COLOURS = ("vermillion", "blue", "green", "black")
@@ -26,7 +26,7 @@ def _condition(results: dict, explanation: str, confounded_share: float) -> dict
 
 def render_choice_shares(results: dict, explanation: str = "none", confounded_share: float = 1.0):
     """Bars: where the learner's deconfounded choices go; lines: the explained feature's share vs confounding (lesson 06)."""
-    from causal_course.plotting import course_figure
+    from causal_course.viz.style import course_figure
 
     row = _condition(results, explanation, confounded_share)
     fig = course_figure(figsize=(10, 3.6))

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from causal_course.plotting import PALETTE
 from causal_course.validation import check_n_samples
+from causal_course.viz.style import PALETTE
 
 
 def running_heads_proportion(n_flips: int, seed: int) -> np.ndarray:
@@ -23,7 +23,7 @@ def running_heads_proportion(n_flips: int, seed: int) -> np.ndarray:
 
 def render_coin_flips(n_flips: int = 100, seed: int = 0):
     """A matplotlib Figure of the running proportion of heads (lesson 00)."""
-    from causal_course.plotting import course_figure
+    from causal_course.viz.style import course_figure
 
     proportion = running_heads_proportion(n_flips, seed)
     fig = course_figure(figsize=(6, 3), layout="constrained")

@@ -12,35 +12,16 @@ from functools import lru_cache
 
 import numpy as np
 
-WORLDS = {
-    # name -> edges (i, j, weight); variables A=0, B=1, C=2; noise sds differ per variable
-    "chain A→B→C": [(0, 1, 1.0), (1, 2, -0.9)],
-    "fork A←B→C": [(1, 0, 1.0), (1, 2, 0.9)],
-    "collider A→B←C": [(0, 1, 1.0), (2, 1, -0.9)],
-    "triangle A→B→C, A→C": [(0, 1, 1.0), (1, 2, 0.8), (0, 2, -0.7)],
-    "one edge A→C": [(0, 2, 1.2)],
-}
-NOISE_SD = (1.0, 0.7, 1.3)
+from causal_course.worlds.three_variables import WORLDS, world_scm
+
 EXPERIMENT_LABELS = {"observe": None, "do(A)": 0, "do(B)": 1, "do(C)": 2}
 SAMPLES_PER_CLICK = 10
-
-
-def world_scm(world: str):
-    """The world ``world`` (a key of :data:`WORLDS`) as a LinearGaussianSCM on A, B, C (lesson 02)."""
-    from causal_course.scm import LinearGaussianSCM
-
-    if world not in WORLDS:
-        raise ValueError(f"unknown world {world!r}; choose one of {list(WORLDS)}.")
-    weights = np.zeros((3, 3))
-    for i, j, w in WORLDS[world]:
-        weights[i, j] = w
-    return LinearGaussianSCM.from_weights(weights, names=["A", "B", "C"], noise_sd=NOISE_SD)
 
 
 @lru_cache(maxsize=1)
 def dag_space():
     """The 25 DAGs on A, B, C (built once per session) (lesson 02)."""
-    from causal_course.structure_learning import DagSpace
+    from causal_course.causal.structure_learning import DagSpace
 
     return DagSpace(3)
 
@@ -48,8 +29,8 @@ def dag_space():
 def structure_learning_state(world: str, experiments=(), seed: int = 0, samples_per_experiment: int = SAMPLES_PER_CLICK):
     """Run ``experiments`` (labels such as ``"observe"`` or ``"do(B)"``) on ``world``: the data's statistics,
     the posterior, and the true DAG's index (lesson 02)."""
-    from causal_course.experiment_design import Experiment, run_experiment
-    from causal_course.structure_learning import NodeStatistics
+    from causal_course.causal.experiment_design import Experiment, run_experiment
+    from causal_course.causal.structure_learning import NodeStatistics
 
     unknown = [e for e in experiments if e not in EXPERIMENT_LABELS]
     if unknown:
@@ -68,8 +49,8 @@ def structure_learning_state(world: str, experiments=(), seed: int = 0, samples_
 
 def render_world(world: str = "chain A→B→C"):
     """A Figure of the hidden world (its DAG and weights), for you, not for the learner (lesson 02)."""
-    from causal_course.graphs import draw_dag
-    from causal_course.plotting import course_figure
+    from causal_course.viz.dags import draw_dag
+    from causal_course.viz.style import course_figure
 
     fig = course_figure(figsize=(2.6, 3.2))
     ax = fig.add_axes((0.02, 0.05, 0.96, 0.82))
@@ -79,7 +60,7 @@ def render_world(world: str = "chain A→B→C"):
 
 def posterior_title(state: dict, experiments) -> str:
     """The headline of the posterior panel: samples so far, entropy, mass on the truth (lesson 02)."""
-    from causal_course.structure_learning import entropy_bits
+    from causal_course.causal.structure_learning import entropy_bits
 
     space, posterior, true_index = state["space"], state["posterior"], state["true_index"]
     counts = {label: list(experiments).count(label) * SAMPLES_PER_CLICK for label in EXPERIMENT_LABELS}
@@ -91,8 +72,8 @@ def posterior_title(state: dict, experiments) -> str:
 
 def posterior_panel(world: str):
     """An empty posterior figure for ``world``: ``(figure, PosteriorBars)``, to fill with ``update`` (lesson 02)."""
-    from causal_course.plotting import course_figure
-    from causal_course.structure_figures import PosteriorBars
+    from causal_course.viz.structure import PosteriorBars
+    from causal_course.viz.style import course_figure
 
     fig = course_figure(figsize=(8.2, 3.2))  # a fixed layout: constrained layout would double the redraw time
     ax = fig.add_axes((0.08, 0.2, 0.9, 0.7))
@@ -111,7 +92,7 @@ def structure_widget(world: str = "chain A→B→C", seed: int = 0):
     """The interactive demo of lesson 02: pick an experiment, add samples, watch the posterior (lesson 02)."""
     import ipywidgets as widgets
 
-    from causal_course.plotting import figure_to_html
+    from causal_course.viz.style import figure_to_html
 
     world_control = widgets.Dropdown(options=list(WORLDS), value=world, description="world")
     experiment_control = widgets.ToggleButtons(options=list(EXPERIMENT_LABELS), value="observe",

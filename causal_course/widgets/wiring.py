@@ -26,7 +26,7 @@ def interactive_figure(render: Callable, controls: dict, fixed: dict | None = No
 
     import ipywidgets as widgets
 
-    from causal_course.plotting import figure_to_html
+    from causal_course.viz.style import figure_to_html
 
     fixed = dict(fixed or {})
     figure = widgets.HTML()

@@ -1,0 +1,56 @@
+"""Lesson 06's study: which feature a model trained on confounded data generalises on.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from causal_course.config import fast_mode
+from causal_course.studies.common import (
+    _check_list,
+    _check_run,
+    _same,
+)
+from causal_course.validation import (
+    check_probability,
+)
+
+# Lesson 06: confounded generalisation steered by explanations.
+CONFOUNDED_SHARES = (1.0, 0.9, 0.75, 0.5)
+
+
+ODD_ONE_OUT_STEPS = 1000
+
+
+ODD_ONE_OUT_STEPS_FAST = 60
+
+
+def confounding(seed: int = 0, fast: bool = False, confounded_shares=None, n_seeds: int | None = None,
+                n_steps: int | None = None, n_test: int | None = None) -> dict:
+    """Lesson 06: deconfounded choice shares by dimension for each explanation and confounding level (``experiment confounding``)."""
+    from causal_course.learners.odd_one_out import EXPLANATION_CHOICES, evaluate_odd_one_out, train_odd_one_out
+    from causal_course.statistics import mean_and_standard_error
+
+    seed, fast = _check_run(seed, fast, n_seeds=n_seeds, n_steps=n_steps, n_test=n_test)
+    fast = fast or fast_mode()
+    if confounded_shares is not None:
+        confounded_shares = _check_list(confounded_shares, "confounded_shares",
+                                        lambda share: _same(share, check_probability(share, "each confounded share")),
+                                        "[1.0, 0.5]")
+    shares = list(confounded_shares or ((1.0, 0.5) if fast else CONFOUNDED_SHARES))
+    n_seeds = n_seeds or (2 if fast else 3)
+    n_steps = n_steps if n_steps is not None else (ODD_ONE_OUT_STEPS_FAST if fast else ODD_ONE_OUT_STEPS)
+    n_test = n_test if n_test is not None else (500 if fast else 2000)
+    seeds = [seed + k for k in range(n_seeds)]
+    conditions = []
+    for explanation in EXPLANATION_CHOICES:
+        for share in shares:
+            runs = [evaluate_odd_one_out(train_odd_one_out(explanation, share, seed=s, n_steps=n_steps),
+                                         np.random.default_rng(s + 6_000), n_test) for s in seeds]
+            row = {"explanation": explanation, "confounded_share": share}
+            for key in runs[0]:
+                mean, se = mean_and_standard_error([run[key] for run in runs])
+                row[key], row[f"{key}_se"] = round(mean, 4), round(se, 4)
+            conditions.append(row)
+    return {"experiment": "confounding", "seeds": seeds, "n_steps": n_steps, "test_episodes": n_test,
+            "confounded_shares": shares, "explanations": list(EXPLANATION_CHOICES), "conditions": conditions}
