@@ -16,6 +16,14 @@ def fast_mode() -> bool:
     return os.environ.get(FAST_MODE_VARIABLE, "").strip().lower() in {"1", "true", "yes", "on"}
 
 
-def budget(full: int, fast: int) -> int:
-    """``fast`` in fast mode, else ``full``: the only place a lesson's budget may shrink (lesson 00)."""
-    return fast if fast_mode() else full
+def budget(full, fast, fast_run: bool = False):
+    """``fast`` in fast mode or for a fast run, else ``full``: the only place a budget may shrink (lesson 00).
+
+    Fast mode is ``CAUSAL_COURSE_FAST=1``; ``fast_run`` is a study's own ``fast=True`` (``--fast``
+    on the command line). A budget is anything a run may shrink: a number of training steps, test
+    episodes or seeds, or a list of conditions.
+
+    >>> budget(2200, 120, fast_run=True)
+    120
+    """
+    return fast if (fast_run or fast_mode()) else full

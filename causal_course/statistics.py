@@ -33,11 +33,34 @@ def t_quantile_95(degrees_of_freedom: int) -> float:
     return _T_975[degrees_of_freedom - 1] if degrees_of_freedom <= len(_T_975) else 1.96
 
 
+def over_seeds(values) -> dict:
+    """``{"mean", "se", "half_width", "n"}`` over the first axis (one row per seed), element by element.
+
+    ``values`` is one number per seed, or one curve (row) per seed; ``mean``, ``se`` (standard error
+    of the mean, 0 for a single seed) and ``half_width`` (of the 95 % interval, NaN for a single seed)
+    have the shape of one row. Every other summary in the course is built on this one (lesson 03).
+
+    >>> summary = over_seeds([[1.0, 0.0], [3.0, 0.0]])
+    >>> summary["mean"].tolist(), summary["se"].tolist(), summary["n"]
+    ([2.0, 0.0], [1.0, 0.0], 2)
+    """
+    values = check_finite_array(values, "values")
+    if values.ndim == 0 or len(values) == 0:
+        raise invalid("values", "at least one number (one per seed)", "no values", "run at least one seed, e.g. --seeds 5")
+    n = len(values)
+    mean = values.mean(axis=0)
+    if n > 1:
+        se = values.std(axis=0, ddof=1) / np.sqrt(n)
+        half = t_quantile_95(n - 1) * se
+    else:
+        se, half = np.zeros_like(mean), np.full_like(mean, np.nan)
+    return {"mean": mean, "se": se, "half_width": half, "n": n}
+
+
 def mean_and_standard_error(values) -> tuple[float, float]:
     """Mean and standard error of the mean (0 for a single value) (lesson 03)."""
-    values = _check_values(values)
-    se = float(values.std(ddof=1) / np.sqrt(values.size)) if values.size > 1 else 0.0
-    return float(values.mean()), se
+    summary = over_seeds(_check_values(values))
+    return float(summary["mean"]), float(summary["se"])
 
 
 def _check_values(values, name: str = "values") -> np.ndarray:
@@ -54,11 +77,8 @@ def mean_with_interval(values) -> dict:
     With a single value the interval is undefined: ``low``/``high``/``half_width`` are NaN.
     """
     values = _check_values(values)
-    mean = float(values.mean())
-    if values.size < 2:
-        half = float("nan")
-    else:
-        half = t_quantile_95(values.size - 1) * float(values.std(ddof=1)) / float(np.sqrt(values.size))
+    summary = over_seeds(values)
+    mean, half = float(summary["mean"]), float(summary["half_width"])
     return {"mean": mean, "low": mean - half, "high": mean + half, "half_width": half, "n": int(values.size),
             "values": values.tolist()}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from causal_course.statistics import over_seeds
 from causal_course.validation import (
     check_bool,
     check_instance,
@@ -68,8 +69,5 @@ def _check_test_sets(test_sets, needed=()) -> dict:
 
 def _mean_se(values):
     """Mean and standard error over the first axis (seeds), rounded, as lists (or floats for one value per seed)."""
-    values = np.asarray(values, dtype=float)
-    if len(values) == 0:
-        raise invalid("values", "at least one result (one per seed)", "none", "run at least one seed (n_seeds >= 1)")
-    se = values.std(axis=0, ddof=1) / np.sqrt(len(values)) if len(values) > 1 else np.zeros(values.shape[1:])
-    return np.round(values.mean(axis=0), 4).tolist(), np.round(se, 4).tolist()
+    summary = over_seeds(values)
+    return np.round(summary["mean"], 4).tolist(), np.round(summary["se"], 4).tolist()

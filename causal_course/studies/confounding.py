@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from causal_course.config import fast_mode
+from causal_course.config import budget
 from causal_course.studies.common import (
     _check_list,
     _check_run,
@@ -32,15 +32,14 @@ def confounding(seed: int = 0, fast: bool = False, confounded_shares=None, n_see
     from causal_course.statistics import mean_and_standard_error
 
     seed, fast = _check_run(seed, fast, n_seeds=n_seeds, n_steps=n_steps, n_test=n_test)
-    fast = fast or fast_mode()
     if confounded_shares is not None:
         confounded_shares = _check_list(confounded_shares, "confounded_shares",
                                         lambda share: _same(share, check_probability(share, "each confounded share")),
                                         "[1.0, 0.5]")
-    shares = list(confounded_shares or ((1.0, 0.5) if fast else CONFOUNDED_SHARES))
-    n_seeds = n_seeds or (2 if fast else 3)
-    n_steps = n_steps if n_steps is not None else (ODD_ONE_OUT_STEPS_FAST if fast else ODD_ONE_OUT_STEPS)
-    n_test = n_test if n_test is not None else (500 if fast else 2000)
+    shares = list(confounded_shares or budget(CONFOUNDED_SHARES, (1.0, 0.5), fast))
+    n_seeds = n_seeds or budget(3, 2, fast)
+    n_steps = n_steps if n_steps is not None else budget(ODD_ONE_OUT_STEPS, ODD_ONE_OUT_STEPS_FAST, fast)
+    n_test = n_test if n_test is not None else budget(2000, 500, fast)
     seeds = [seed + k for k in range(n_seeds)]
     conditions = []
     for explanation in EXPLANATION_CHOICES:

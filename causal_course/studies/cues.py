@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from causal_course.config import fast_mode
+from causal_course.config import budget
 from causal_course.studies.common import (
     TEST_EPISODES_FAST,
     _check_run,
@@ -38,9 +38,8 @@ def cues(seed: int = 0, fast: bool = False, n_steps: int | None = None, n_test: 
     """
     seed, fast = _check_run(seed, fast, n_steps=n_steps, n_test=n_test, n_threads=n_threads, progress=progress)
     check_env(env)
-    fast = fast or fast_mode()
-    n_steps = n_steps if n_steps is not None else (CUE_STEPS_FAST if fast else CUE_STEPS)
-    n_test = n_test if n_test is not None else (TEST_EPISODES_FAST if fast else 1000)
+    n_steps = n_steps if n_steps is not None else budget(CUE_STEPS, CUE_STEPS_FAST, fast)
+    n_test = n_test if n_test is not None else budget(1000, TEST_EPISODES_FAST, fast)
     return cue_run(seed, n_steps, n_test, progress, n_threads, env)[1]
 
 

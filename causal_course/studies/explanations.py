@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from causal_course.config import fast_mode
+from causal_course.config import budget
 from causal_course.studies.common import (
     TEST_EPISODES_FAST,
     _check_list,
@@ -76,16 +76,15 @@ def explanations(seed: int = 0, fast: bool = False, kinds=None, lambdas=None, sw
     from causal_course.statistics import mean_and_standard_error
 
     seed, fast = _check_run(seed, fast, n_seeds=n_seeds, n_test=n_test, progress=progress)
-    fast = fast or fast_mode()
     kinds = _check_list(EXPLANATION_KINDS if kinds is None else kinds, "kinds",
                         lambda kind: check_choice(kind, EXPLANATION_KINDS, "each kind"), "['none', 'effects']")
     lambdas = _check_list(EXPLANATION_LAMBDAS if lambdas is None else lambdas, "lambdas",
                           lambda lam: _same(lam, check_non_negative_number(lam, "each lambda", 1.0)), "[0.0, 1.0]")
     check_choice(sweep_kind, EXPLANATION_KINDS, "sweep_kind")
-    n_seeds = n_seeds or (2 if fast else 3)
-    n_steps = EXPLANATION_STEPS_FAST if fast else EXPLANATION_STEPS
-    checkpoints = list(EXPLANATION_CHECKPOINTS_FAST if fast else EXPLANATION_CHECKPOINTS)
-    n_test = n_test if n_test is not None else (TEST_EPISODES_FAST if fast else 1000)
+    n_seeds = n_seeds or budget(3, 2, fast)
+    n_steps = budget(EXPLANATION_STEPS, EXPLANATION_STEPS_FAST, fast)
+    checkpoints = list(budget(EXPLANATION_CHECKPOINTS, EXPLANATION_CHECKPOINTS_FAST, fast))
+    n_test = n_test if n_test is not None else budget(1000, TEST_EPISODES_FAST, fast)
     seeds = [seed + k for k in range(n_seeds)]
     tests = {s: make_test_sets(n_test, np.random.default_rng(s + 5_000)) for s in seeds}
     runs = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from causal_course.config import fast_mode
+from causal_course.config import budget
 from causal_course.studies.common import (
     _check_list,
     _check_run,
@@ -26,10 +26,9 @@ def dagger(seed: int = 0, fast: bool = False, n_seeds: int = 3, rounds: int | No
     seed, fast = _check_run(seed, fast, n_seeds=n_seeds)
     if rounds is not None:
         check_n_samples(rounds, "rounds")
-    fast = fast or fast_mode()
-    rounds = rounds if rounds is not None else (2 if fast else 4)
-    horizons = (10, 50, 100) if fast else (10, 25, 50, 100, 200)
-    studies = [dagger_study(seed + s, rounds, n_test=60 if fast else 200, horizons=horizons) for s in range(n_seeds)]
+    rounds = rounds if rounds is not None else budget(4, 2, fast)
+    horizons = budget((10, 25, 50, 100, 200), (10, 50, 100), fast)
+    studies = [dagger_study(seed + s, rounds, n_test=budget(200, 60, fast), horizons=horizons) for s in range(n_seeds)]
     result = {"experiment": "dagger", "seed": seed, "n_seeds": n_seeds, "horizons": list(horizons),
               "data_sizes": np.mean([s.data_sizes for s in studies], axis=0).round().astype(int).tolist(),
               "per_step_error": {}, "per_step_error_se": {}, "on_road": {}, "on_road_se": {}}
@@ -64,9 +63,8 @@ def return_conditioning(seed: int = 0, fast: bool = False, n_seeds: int = 3, ask
 
     seed, fast = _check_run(seed, fast, n_seeds=n_seeds)
     asked = _check_list(asked, "asked", lambda a: _same(a, check_finite_number(a, "each asked return")), "[100, 190]")
-    fast = fast or fast_mode()
-    n_test = 40 if fast else 100
-    asked = [100, 190] if fast and tuple(asked) == RC_ASKED else list(asked)
+    n_test = budget(100, 40, fast)
+    asked = budget(list(asked), [100, 190], fast) if tuple(asked) == RC_ASKED else list(asked)
     result = {"experiment": "return-conditioning", "seed": seed, "n_seeds": n_seeds, "asked": asked,
               "test_drives": n_test, "worlds": {}}
     for world, (gusts, drivers) in RC_WORLDS.items():

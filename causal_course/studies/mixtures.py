@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from causal_course.config import fast_mode
+from causal_course.config import budget
 from causal_course.studies.common import (
     _check_list,
     _check_run,
@@ -142,15 +142,14 @@ def mixtures(seed: int = 0, fast: bool = False, shares=None, conditions=None, n_
     seed, fast = _check_run(seed, fast, n_seeds=n_seeds, n_steps=n_steps, n_test=n_test, n_threads=n_threads,
                             progress=progress)
     check_env(env)
-    fast = fast or fast_mode()
     shares = _check_list(SHARES_DEFAULT if shares is None else shares, "shares", check_share, "[0.0, 0.5, 1.0]")
     known = tuple(MIXTURE_CONDITIONS) + ("off_record",)
     conditions = _check_list(known if conditions is None else conditions, "conditions",
                              lambda c: check_choice(c, known, "each condition",
                                                     f"unknown condition {c!r}: choose from these"), "['episodes']")
-    n_seeds = n_seeds or (MIXTURE_SEEDS_FAST if fast else MIXTURE_SEEDS)
-    n_steps = n_steps if n_steps is not None else (MIXTURE_STEPS_FAST if fast else MIXTURE_STEPS)
-    n_test = n_test if n_test is not None else (MIXTURE_TEST_EPISODES_FAST if fast else MIXTURE_TEST_EPISODES)
+    n_seeds = n_seeds or budget(MIXTURE_SEEDS, MIXTURE_SEEDS_FAST, fast)
+    n_steps = n_steps if n_steps is not None else budget(MIXTURE_STEPS, MIXTURE_STEPS_FAST, fast)
+    n_test = n_test if n_test is not None else budget(MIXTURE_TEST_EPISODES, MIXTURE_TEST_EPISODES_FAST, fast)
     seeds = [seed + k for k in range(n_seeds)]
     tests = {s: make_test_sets(n_test, np.random.default_rng(s + 5_000), env) for s in seeds}
     agents = {s: baseline_agents(np.random.default_rng(s + 1_000), env) for s in seeds}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from causal_course.config import fast_mode
+from causal_course.config import budget
 from causal_course.learners import baselines
 from causal_course.studies.common import (
     TEST_EPISODES,
@@ -114,9 +114,8 @@ def passive(seed: int = 0, fast: bool = False, n_steps: int | None = None, archi
 
     seed, fast = _check_run(seed, fast, n_steps=n_steps, n_test=n_test, n_threads=n_threads, progress=progress)
     check_env(env)
-    fast = fast or fast_mode()
-    n_steps = n_steps if n_steps is not None else (PASSIVE_STEPS_FAST if fast else PASSIVE_STEPS)
-    n_test = n_test if n_test is not None else (TEST_EPISODES_FAST if fast else TEST_EPISODES)
+    n_steps = n_steps if n_steps is not None else budget(PASSIVE_STEPS, PASSIVE_STEPS_FAST, fast)
+    n_test = n_test if n_test is not None else budget(TEST_EPISODES, TEST_EPISODES_FAST, fast)
     test_sets = make_test_sets(n_test, np.random.default_rng(seed + 5_000), env)
     model = build_model(architecture, seed=seed)
     history = train_behaviour_cloning(model, n_steps, np.random.default_rng(seed), progress=progress,
@@ -146,9 +145,8 @@ def baselines_by_env(seed: int = 0, fast: bool = False, envs=None, n_test: int |
     from causal_course.worlds.dag_episodes import ENVIRONMENTS
 
     seed, fast = _check_run(seed, fast, n_test=n_test)
-    fast = fast or fast_mode()
     envs = _check_list(ENVIRONMENTS if envs is None else envs, "envs", check_env, "['standard', 'confounded']")
-    n_test = n_test if n_test is not None else (TEST_EPISODES_FAST if fast else TEST_EPISODES)
+    n_test = n_test if n_test is not None else budget(TEST_EPISODES, TEST_EPISODES_FAST, fast)
     result = {"experiment": "variants", "seed": seed, "test_episodes": n_test, "envs": {}}
     for env in envs:
         test_sets = make_test_sets(n_test, np.random.default_rng(seed + 5_000), env)

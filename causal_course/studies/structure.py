@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from causal_course.config import fast_mode
+from causal_course.config import budget
 from causal_course.studies.common import (
     _check_list,
     _check_run,
@@ -42,12 +42,11 @@ def structure(seed: int = 0, fast: bool = False, n_seeds: int = 3, batch_size: i
         check_positive_count(n_rounds, "n_rounds", STRUCTURE_ROUNDS)
     if n_simulations is not None:
         check_positive_count(n_simulations, "n_simulations", STRUCTURE_SIMULATIONS)
-    fast = fast or fast_mode()
-    n_rounds = n_rounds or (STRUCTURE_ROUNDS_FAST if fast else STRUCTURE_ROUNDS)
-    n_simulations = n_simulations or (STRUCTURE_SIMULATIONS_FAST if fast else STRUCTURE_SIMULATIONS)
+    n_rounds = n_rounds or budget(STRUCTURE_ROUNDS, STRUCTURE_ROUNDS_FAST, fast)
+    n_simulations = n_simulations or budget(STRUCTURE_SIMULATIONS, STRUCTURE_SIMULATIONS_FAST, fast)
     space = DagSpace(3)
     if dag_indices is None:
-        dag_indices = [0, 1, 6, 12, 24] if fast else range(len(space))
+        dag_indices = budget(range(len(space)), [0, 1, 6, 12, 24], fast)
     dag_indices = _check_list(dag_indices, "dag_indices",
                               lambda k: check_integer(k, "each DAG index", 0, len(space) - 1,
                                                       expected=f"an index into the {len(space)} DAGs on 3 variables "

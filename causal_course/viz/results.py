@@ -81,13 +81,10 @@ def render_learning_curves(curves: dict, groups=("heldout", "critical"), referen
     styles = {"heldout": ("blue", "o", "-"), "critical": ("vermillion", "s", "--"), "in_distribution": ("green", "^", ":")}
     for group in groups:
         colour, marker, line = styles.get(group, ("black", "o", "-"))
-        per_seed = np.asarray(curves[group], dtype=float)
-        mean = per_seed.mean(axis=0)
-        half = np.zeros_like(mean)
-        if len(per_seed) > 1:
-            from causal_course.statistics import t_quantile_95
+        from causal_course.statistics import over_seeds
 
-            half = t_quantile_95(len(per_seed) - 1) * per_seed.std(axis=0, ddof=1) / np.sqrt(len(per_seed))
+        summary = over_seeds(curves[group])
+        mean, half = summary["mean"], np.nan_to_num(summary["half_width"])  # one seed: no interval drawn
         ax.errorbar(curves["seconds"], mean, yerr=half, color=PALETTE[colour], marker=marker, linestyle=line,
                     capsize=3, label=GROUP_LABELS.get(group, group))
     for k, (label, value) in enumerate((reference or {}).items()):
