@@ -105,17 +105,20 @@ def _command_check(args, extra) -> int:
 
 def _command_exercises(args, extra) -> int:
     from causal_course.authoring.exercises import AuthoringError, sync_exercises
+    from causal_course.authoring.tables import sync_tables
     from causal_course.paths import course_root
 
     try:
         problems = sync_exercises(course_root(), check_only=args.check)
-    except (AuthoringError, FileNotFoundError) as error:
+        problems += sync_tables(course_root(), check_only=args.check)
+    except (AuthoringError, FileNotFoundError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     for problem in problems:
         print(problem, file=sys.stderr)
     if not problems:
-        print("exercises/ is in sync with solutions/." if args.check else "exercises/ regenerated from solutions/.")
+        print("exercises/ and the lesson tables are in sync with solutions/ and the lesson registry." if args.check
+              else "exercises/ regenerated from solutions/, the lesson tables from the lesson registry.")
     return 1 if problems else 0
 
 
@@ -309,7 +312,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="the setup self-check")
     check.add_argument("--json", action="store_true", help="print one JSON object")
     check.set_defaults(handler=_command_check)
-    exercises = sub.add_parser("exercises", help="regenerate exercises/ from solutions/")
+    exercises = sub.add_parser("exercises", help="regenerate exercises/ from solutions/ and the lesson tables from the lesson registry")
     exercises.add_argument("--check", action="store_true", help="only report (exit 1) if they are out of sync")
     exercises.set_defaults(handler=_command_exercises)
     grade = sub.add_parser("grade", help="grade submitted exercise notebooks (see docs/instructor.md)")

@@ -21,6 +21,8 @@ from pathlib import Path
 import pytest
 from lab_server import running_jupyterlab
 
+from causal_course.lessons import LESSONS
+
 try:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 except ImportError:  # without Playwright the lab fixture skips first
@@ -31,8 +33,8 @@ SCREENSHOTS = ROOT / "build" / "browser"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-# lesson -> (sliders at least, figures in cell outputs at least)
-LESSONS = {"00_start_here": (2, 0), "01_seeing_vs_doing": (1, 4), "02_experiments_reveal_structure": (0, 6),
+# lesson -> (sliders at least, figures in cell outputs at least); every lesson of the registry needs one
+EXPECTED = {"00_start_here": (2, 0), "01_seeing_vs_doing": (1, 4), "02_experiments_reveal_structure": (0, 6),
            "03_passive_causal_strategies": (2, 4), "04_data_mixtures": (1, 0), "05_explanations": (1, 2),
            "06_confounded_generalisation": (1, 0), "07_from_passive_to_active": (2, 3)}
 
@@ -209,7 +211,7 @@ INTERACTIONS = {"02_experiments_reveal_structure": _lesson02, "03_passive_causal
                 "07_from_passive_to_active": _lesson07}
 
 
-@pytest.mark.parametrize("name", list(LESSONS))
+@pytest.mark.parametrize("name", [entry.slug for entry in LESSONS])
 def test_lesson_runs_and_widgets_render_in_jupyterlab(lab, browser, name):
     url, token, log_path = lab
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -224,7 +226,8 @@ def test_lesson_runs_and_widgets_render_in_jupyterlab(lab, browser, name):
             raise
         errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
         assert errors.count() == 0, errors.first.inner_text()
-        n_sliders, n_figures = LESSONS[name]
+        assert name in EXPECTED, f"add {name}'s sliders and figures to EXPECTED in tests/test_browser.py"
+        n_sliders, n_figures = EXPECTED[name]
         sliders = page.locator(".jupyter-widgets .widget-hslider")
         assert sliders.count() >= n_sliders, f"{sliders.count()} sliders rendered"
         page.wait_for_function("() => document.querySelectorAll(\".jupyter-widgets img[src^='data:image/png']\").length > 0",

@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "causal_course"
 
 # layer -> rank. A module's layer is its subpackage, or "base" for the top-level modules below.
 RANKS = {
-    "base": 0,  # config, paths, validation, statistics, torch_setup: no course concepts
+    "base": 0,  # config, paths, validation, statistics, torch_setup, lessons (the registry): no course concepts
     "causal": 1,  # SCMs, graphs, structure learning, experiment design: the science, no drawing
     "worlds": 2,  # environments built on the causal core
     "learners": 3,  # agents, models, training, evaluation
@@ -27,7 +27,7 @@ RANKS = {
     "authoring": 6,
     "cli": 7,  # cli.py, __main__.py
 }
-BASE_MODULES = {"config", "paths", "validation", "statistics", "torch_setup", "__init__"}
+BASE_MODULES = {"config", "paths", "validation", "statistics", "torch_setup", "lessons", "__init__"}
 CLI_MODULES = {"cli", "__main__"}
 
 

@@ -37,16 +37,11 @@ class Exercise:
     check: Callable[[object], CheckResult]
 
 
-# Lesson slug -> module that defines ``EXERCISES``. Modules are imported only when asked for.
-_LESSON_MODULES = {
-    "01_seeing_vs_doing": "causal_course.checks.lesson01",
-    "02_experiments_reveal_structure": "causal_course.checks.lesson02",
-    "03_passive_causal_strategies": "causal_course.checks.lesson03",
-    "04_data_mixtures": "causal_course.checks.lesson04",
-    "05_explanations": "causal_course.checks.lesson05",
-    "06_confounded_generalisation": "causal_course.checks.lesson06",
-    "07_from_passive_to_active": "causal_course.checks.lesson07",
-}
+def _lesson_modules() -> dict:
+    """Lesson slug -> module that defines ``EXERCISES``, from the lesson registry (imported only when asked for)."""
+    from causal_course.lessons import LESSONS
+
+    return {entry.slug: entry.checks_module for entry in LESSONS if entry.checks_module}
 
 
 class CheckFailed(Exception):
@@ -70,14 +65,15 @@ def as_number(value, what: str) -> float:
 
 def lessons() -> list[str]:
     """Slugs of every lesson that has graded exercises (lesson 00)."""
-    return sorted(_LESSON_MODULES)
+    return sorted(_lesson_modules())
 
 
 def exercises_for(lesson: str) -> list[Exercise]:
     """The exercises of ``lesson`` (a slug such as ``"01_seeing_vs_doing"``) in order (lesson 00)."""
-    if lesson not in _LESSON_MODULES:
+    modules = _lesson_modules()
+    if lesson not in modules:
         raise ValueError(f"no graded exercises for lesson {lesson!r}; lessons with exercises: {lessons()}.")
-    module = importlib.import_module(_LESSON_MODULES[lesson])
+    module = importlib.import_module(modules[lesson])
     return list(module.EXERCISES)
 
 

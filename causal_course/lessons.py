@@ -1,0 +1,188 @@
+"""The lesson registry: the one list of the course's lessons.
+
+Introduced in lesson 00 (the course map). Every place that lists lessons reads it: the exercise
+checks and ``causal-course grade --lesson``, the README's lesson table, lesson 00's course map,
+the instructor guide's time table (``causal-course exercises`` rewrites the three tables), the
+site's navigation and the browser test. ``tests/test_registry.py`` fails when a lesson exists
+without an entry, or the reverse, and when a notebook's header disagrees with its entry.
+
+>>> lesson("03").title
+'Passive learning of active causal strategies'
+>>> [entry.number for entry in LESSONS if entry.exercises][:3]
+[1, 2, 3]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """One lesson: ``notebooks/{slug}.ipynb``, and with exercises ``exercises/`` and ``solutions/{slug}.ipynb``.
+
+    ``title`` is the short title (course map, README, navigation); ``heading`` the notebook's own
+    title when it is longer; ``question`` what the lesson asks (lesson 00's course map);
+    ``summary`` its contents (README); ``objectives`` and ``minutes`` (working time without the
+    exercises) as the notebook's header states them; ``exercises`` the graded exercises' ids.
+    """
+
+    number: int
+    slug: str
+    title: str
+    question: str
+    summary: str
+    objectives: tuple[str, ...]
+    minutes: int
+    exercise_minutes: int = 0
+    exercises: tuple[str, ...] = ()
+    heading: str = ""
+
+    @property
+    def code(self) -> str:
+        """``"03"``: the lesson's number as the file names write it."""
+        return f"{self.number:02d}"
+
+    @property
+    def full_heading(self) -> str:
+        return self.heading or self.title
+
+    @property
+    def notebook(self) -> str:
+        return f"notebooks/{self.slug}.ipynb"
+
+    @property
+    def checks_module(self) -> str | None:
+        """The module holding this lesson's exercise checks, or None for a lesson without exercises."""
+        return f"causal_course.checks.lesson{self.code}" if self.exercises else None
+
+
+LESSONS = (
+    Lesson(number=0, slug='00_start_here', title='Start here',
+           question='Does everything work?',
+           summary='setup self-check, widgets, conventions, how exercises work',
+           objectives=(
+               'check that your setup works (Python, the packages, widgets);',
+               "use the course's conventions: seeded random generators, `do={...}` for interventions, `weights[i, j]` for the edge `i -> j`;",
+               'work through an exercise and read its automatic feedback.',
+           ),
+           minutes=10, exercise_minutes=0, exercises=()),
+    Lesson(number=1, slug='01_seeing_vs_doing', title='Seeing vs doing',
+           question='Why is watching the world not the same as changing it?',
+           summary="SCMs, `do`, confounding, Simpson's paradox, randomised trials, the ladder of causation, *passive is not observational*",
+           objectives=(
+               'write a *structural causal model* (SCM) and sample from it;',
+               'tell **seeing** (conditioning on what happened) from **doing** (intervening with the do-operator);',
+               "explain *confounding*, and recognise Simpson's paradox;",
+               'explain why randomised trials and A/B tests measure causal effects: they are interventions;',
+               'climb the *ladder of causation*: association, intervention, counterfactual (abduct, act, predict);',
+               "explain why **passive is not observational**: reading someone else's experiment log gives you interventional data.",
+           ),
+           minutes=45, exercise_minutes=30, exercises=('1.1', '1.2', '1.3', '1.4')),
+    Lesson(number=2, slug='02_experiments_reveal_structure', title='Experiments reveal structure',
+           question='Which experiments tell cause from effect?',
+           summary="all 25 DAGs on 3 variables and their 11 Markov equivalence classes; the exact posterior over DAGs from observational and interventional data; the most informative experiment; children learning from an experimenter's demonstrations (blicket detectors)",
+           objectives=(
+               'list every causal DAG on three variables (there are 25) and group them into **Markov equivalence classes** (there are 11);',
+               'explain why observational data leave the edges within a class unoriented, and why interventions orient them;',
+               'compute an exact **posterior over DAGs** from observational and interventional data;',
+               'value a candidate experiment by its **expected information gain**, and compare a greedy experimenter with a random one;',
+               'explain how children who only *watch* an experimenter work out a hidden causal rule (**blicket detectors**), and why that is interventional data.',
+           ),
+           minutes=50, exercise_minutes=30, exercises=('2.1', '2.2', '2.3', '2.4', '2.5')),
+    Lesson(number=3, slug='03_passive_causal_strategies', title='Passive learning of active causal strategies',
+           question="Can a model that only read someone else's experiments learn to experiment?",
+           summary="the causal-DAG episode environment and its variants (unequal noise, a hidden confounder where observation cannot find the answer), baselines, a transformer trained only on an expert's logs and tested interactively on held-out structures, why a strategy can be learned passively (and when not), relevance cues",
+           objectives=(
+               'describe the causal-DAG episode environment: an exploration phase of experiments, then a goal;',
+               'compare strategies for it: optimal, causal inference, correlational, memorising, random;',
+               "train a small transformer by **behaviour cloning** on an expert's logs only (passive data);",
+               'test it **interactively** on causal structures held out from training, and read the result honestly (error bars over seeds, a critical subset);',
+               'explain why a *strategy* for experimenting can be learned passively even when the *structures* are new, under which conditions, and when it cannot;',
+               'tell when observation could have done as well (environment variants where it cannot);',
+               'test whether the same passive learner can use **relevance cues** (prior knowledge of which variables matter) to experiment less, also for cue combinations it never read about.',
+           ),
+           minutes=75, exercise_minutes=45, exercises=('3.1', '3.2', '3.3', '3.4', '3.5', '3.6')),
+    Lesson(number=4, slug='04_data_mixtures', title='Data mixtures',
+           question="What does an imitator learn from a mix of experimenters' and observers' logs, and can we ask it to act as the experimenter?",
+           summary="what an imitator learns from mixtures of experimenters' and observers' logs (all-or-nothing, mixed within each log, random experimenters); sampled vs greedy imitation; source tags to ask for the experimenter; the off-record expert; pooling estimates by precision",
+           objectives=(
+               'explain what an imitator can learn from logs written by **experimenters** and by **observers**, and why every label must be explainable from its own log;',
+               "read the mixture curves, separating *using* interventional evidence (given the expert's experiments) from *gathering* it (running its own);",
+               'explain why greedy imitation can hide what was learned, and why sampled behaviour shows it;',
+               'use **source tags** to *ask* a model trained on a mixture to act as the experimenter, and connect this to prompting language models and to return-conditioning (lesson 07);',
+               'explain why an expert who acts on what its log does not hold cannot be imitated (the **off-record expert**);',
+               'pool unbiased estimates by precision, and say why a biased source is not noise to average away.',
+           ),
+           minutes=60, exercise_minutes=20, exercises=('4.1', '4.2', '4.3')),
+    Lesson(number=5, slug='05_explanations', title='Explanations as auxiliary objectives',
+           question='Does predicting explanations help learning?',
+           summary='an explanation head trained jointly with imitation; learning curves with and without explanations at equal budgets; the weight lambda',
+           objectives=(
+               'describe how an **explanation head** adds an auxiliary objective to imitation, with a weight $\\lambda$;',
+               'build explanation targets from a logged episode: effects on the target, the experiment that justifies a choice, what each experiment did;',
+               'compare learning with and without explanations **at equal training budgets**, with error bars over seeds;',
+               'read a learning curve for *data efficiency*, and say honestly when an effect is within the noise.',
+           ),
+           minutes=40, exercise_minutes=25, exercises=('5.1', '5.2', '5.3')),
+    Lesson(number=6, slug='06_confounded_generalisation', title='Confounded generalisation',
+           question='When two explanations fit the data, which one does a learner pick up?',
+           summary='an odd-one-out task with perfectly confounded training data; explanations decide which feature a model generalises on',
+           objectives=(
+               'explain why **perfectly confounded** training data cannot decide which feature a learner should use;',
+               'build a **deconfounded test** that pulls the candidate features apart;',
+               'show that an explanation naming one feature decides which one a model generalises on;',
+               'see how less confounded data weaken that dependence.',
+           ),
+           minutes=35, exercise_minutes=25, exercises=('6.1', '6.2', '6.3')),
+    Lesson(number=7, slug='07_from_passive_to_active', title='From passive to active',
+           heading='From passive to active: compounding error, DAgger, and return-conditioned imitation',
+           question='Why do imitators drift once they act, and how is it fixed?',
+           summary="a car cloned from an expert's drives meets situations its own errors create (compounding error); DAgger's on-policy labels fix it; return-conditioned imitation from drives of mixed quality, and its failure when returns were luck",
+           objectives=(
+               "explain why a policy cloned from an expert's demonstrations makes errors that **compound** once it acts: its own mistakes take it to situations the expert never showed it;",
+               'fix it with a little **interventional, on-policy** data: DAgger lets the learner drive and asks the expert what it would have done;',
+               'learn from demonstrations of **mixed quality** by conditioning on the return, and ask for a high one;',
+               'recognise when return-conditioning fails: when high returns came from **luck**, not from skill.',
+           ),
+           minutes=45, exercise_minutes=30, exercises=('7.1', '7.2', '7.3', '7.4')),
+)
+
+
+def lesson(key) -> Lesson:
+    """The lesson with number or slug ``key`` (``3``, ``"03"`` or ``"03_passive_causal_strategies"``) (lesson 00)."""
+    for entry in LESSONS:
+        if key in (entry.number, entry.code, entry.slug) or (isinstance(key, str) and key.isdigit()
+                                                              and int(key) == entry.number):
+            return entry
+    raise ValueError(f"no lesson {key!r}; the lessons are {[entry.slug for entry in LESSONS]}.")
+
+
+def readme_table() -> str:
+    """The README's lesson table (Markdown), rewritten by ``causal-course exercises``."""
+    rows = ["| # | lesson | status |", "|---|---|---|"]
+    for entry in LESSONS:
+        links = (f" ([exercises](exercises/{entry.slug}.ipynb), [solutions](solutions/{entry.slug}.ipynb))"
+                 if entry.exercises else "")
+        rows.append(f"| {entry.code} | [{entry.title}]({entry.notebook}): {entry.summary}{links} | ready |")
+    return "\n".join(rows)
+
+
+def course_map() -> str:
+    """Lesson 00's course map (Markdown): each lesson and the question it asks."""
+    rows = ["| # | lesson | the question |", "|---|---|---|"]
+    rows += [f"| {entry.code} | {entry.title} | {entry.question} |" for entry in LESSONS]
+    return "\n".join(rows)
+
+
+def time_table(points: dict) -> str:
+    """The instructor guide's time table; ``points`` maps a slug to the total points of its exercises."""
+    rows = ["| lesson | working time | exercises | points |", "|---|---|---|---|"]
+    for entry in LESSONS:
+        if entry.exercises:
+            time = f"{entry.minutes} min + {entry.exercise_minutes} min exercises"
+            span = f"{entry.exercises[0]}-{entry.exercises[-1]}"
+            rows.append(f"| {entry.code} {entry.title} | {time} | {span} | {points[entry.slug]:g} |")
+        else:
+            rows.append(f"| {entry.code} {entry.title} | {entry.minutes} min | none | - |")
+    return "\n".join(rows)
