@@ -22,7 +22,8 @@ def skip_unless_ci(message: str):
 
 # Markers by file (and a few slow tests by name), in one place: `make quick` deselects all four.
 MARKED_FILES = {"test_notebooks.py": "notebook", "test_browser.py": "browser", "test_site.py": "site",
-                "test_grading.py": "slow", "test_grading_hostile.py": "slow", "test_torch_setup.py": "slow"}
+                "test_grading.py": "slow", "test_grading_hostile.py": "slow", "test_torch_setup.py": "slow",
+                "test_nbgrader.py": "slow"}
 SLOW_TESTS = ("test_experiment_", "test_lab_starts", "contract", "live_retraining", "test_every_lessons_solution",
               "test_wheel_holds_the_data")
 

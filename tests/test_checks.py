@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from causal_course.authoring.exercises import exercise_header
-from causal_course.checks import exercises_for, find_exercise, lessons, run_check
+from causal_course.checks import CheckNotPassed, check, exercises_for, find_exercise, lessons, run_check
 
 
 def solved_functions(root, lesson):
@@ -310,3 +310,45 @@ def test_feedback_on_a_near_miss_never_prints_the_expected_answer(root, exercise
     assert not result.passed, f"{exercise.id}: a perturbed answer passed: {result.message}"
     leaked = [number for number in expected if number in result.message]
     assert not leaked, f"{exercise.id}: the message shows the expected answer {leaked}: {result.message}"
+
+
+def _wrong_sign_difference(outcome, treated):
+    treated = np.asarray(treated, dtype=bool)
+    return np.mean(outcome[~treated]) - np.mean(outcome[treated])
+
+
+def test_check_prints_feedback_and_never_raises_in_jupyterlab(monkeypatch, capsys):
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    assert check("1.2", _wrong_sign_difference) is None
+    assert capsys.readouterr().out.startswith("[NOT YET] Exercise 1.2:")
+
+
+@pytest.mark.parametrize("mode", ["autograde", "validate"])  # the values nbgrader 0.9 sets
+def test_check_raises_under_nbgrader_so_the_cell_scores_zero(monkeypatch, capsys, mode):
+    monkeypatch.setenv("NBGRADER_EXECUTION", mode)
+    with pytest.raises(CheckNotPassed, match=r"^Exercise 1\.2: ") as failure:
+        check("1.2", _wrong_sign_difference)
+    assert isinstance(failure.value, AssertionError)  # nbgrader's convention for a failed test cell
+    assert capsys.readouterr().out.startswith("[NOT YET] Exercise 1.2:")  # the feedback is printed too
+
+
+def test_an_untouched_stub_raises_under_nbgrader(monkeypatch, capsys):
+    def difference_in_means(outcome, treated):
+        raise NotImplementedError("Exercise 1.2: Difference in means")
+
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    with pytest.raises(CheckNotPassed, match="not attempted yet"):
+        check("1.2", difference_in_means)
+    monkeypatch.setenv("NBGRADER_EXECUTION", "")  # empty: not under nbgrader
+    check("1.2", difference_in_means)
+    assert "[NOT YET]" in capsys.readouterr().out
+
+
+def test_a_passing_check_does_not_raise_under_nbgrader(monkeypatch, capsys):
+    def difference_in_means(outcome, treated):
+        treated = np.asarray(treated, dtype=bool)
+        return np.mean(outcome[treated]) - np.mean(outcome[~treated])
+
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    check("1.2", difference_in_means)
+    assert capsys.readouterr().out.startswith("[PASSED] Exercise 1.2:")

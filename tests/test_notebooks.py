@@ -84,7 +84,7 @@ def test_a_kernel_that_dies_while_starting_is_started_again(monkeypatch):
     import nbclient
     import nbformat
 
-    from causal_course.authoring import runner as execution
+    from causal_course.authoring.exercises import runner as execution
 
     calls = []
 

@@ -8,11 +8,16 @@ Introduced in lesson 00 (how exercises work). Each exercise is registered with a
 
 A check judges an answer by its properties (shape, sign, agreement with the data-generating
 truth within a tolerance, invariances) and never prints the expected answer.
+
+In JupyterLab :func:`check` only prints its verdict. Under nbgrader (``nbgrader autograde`` and
+``nbgrader validate`` set the environment variable ``NBGRADER_EXECUTION``) a check that does not
+pass also raises :class:`CheckNotPassed`, so nbgrader scores the check cell 0.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -46,6 +51,15 @@ def _lesson_modules() -> dict:
 
 class CheckFailed(Exception):
     """Raised inside a check to stop at the first failed property with its message."""
+
+
+class CheckNotPassed(AssertionError):
+    """Raised by :func:`check` under nbgrader's autograder when an answer does not pass (lesson 00)."""
+
+
+def under_nbgrader() -> bool:
+    """True while nbgrader executes the notebook (``nbgrader autograde`` or ``validate``) (lesson 00)."""
+    return bool(os.environ.get("NBGRADER_EXECUTION"))
 
 
 def as_number(value, what: str) -> float:
@@ -121,9 +135,13 @@ def run_check(exercise: Exercise, answer) -> CheckResult:
 def check(exercise_id: str, answer) -> None:
     """Check ``answer`` for exercise ``exercise_id`` and print specific feedback (lesson 00).
 
-    Use :func:`run_check` to get the :class:`CheckResult` instead of printed feedback.
+    Use :func:`run_check` to get the :class:`CheckResult` instead of printed feedback. Under
+    nbgrader (:func:`under_nbgrader`) an answer that does not pass also raises :class:`CheckNotPassed`
+    with the same message, which is how nbgrader's autograder scores a check cell 0.
     """
     exercise = find_exercise(exercise_id)
     result = run_check(exercise, answer)
     mark = "PASSED" if result.passed else "NOT YET"
     print(f"[{mark}] {result.message}")
+    if not result.passed and under_nbgrader():
+        raise CheckNotPassed(result.message)
