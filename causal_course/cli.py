@@ -1,6 +1,6 @@
 """The ``causal-course`` command (also ``python -m causal_course``).
 
-Introduced in lesson 00. Subcommands: ``lab``, ``check``, ``exercises [--check]``,
+Subcommands: ``lab``, ``check``, ``exercises [--check]``,
 ``grade PATH... [--timeout S] [--workers N] [--memory MB]
 [--extra-checks FILE] [--csv FILE] [--feedback DIR] [--json]`` and ``experiment NAME`` (experiments
 arrive with lessons 03 onwards).
@@ -63,7 +63,7 @@ EXPERIMENTS = {
 
 
 def _command_lab(args, extra: list[str]) -> int:
-    from causal_course.paths import course_root
+    from causal_course.paths import DATA_DIR, course_root
 
     root = course_root()
     command = [
@@ -77,6 +77,10 @@ def _command_lab(args, extra: list[str]) -> int:
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")  # JupyterLab refuses to run as root without it
     command += extra
+    # The course's default settings (labconfig/default_setting_overrides.json): JupyterLab itself reads them, so
+    # the "official Jupyter news?" toast never shows; a student's own settings still win.
+    os.environ["JUPYTER_CONFIG_PATH"] = os.pathsep.join(
+        [str(DATA_DIR / "jupyter_config"), *filter(None, [os.environ.get("JUPYTER_CONFIG_PATH")])])
     print("Starting JupyterLab on", root, flush=True)
     return _run_jupyterlab(command)
 
@@ -123,6 +127,12 @@ def _command_exercises(args, extra) -> int:
 
 
 def _command_grade(args, extra) -> int:
+    from causal_course.grading.sandbox_client import platform_problem
+
+    problem = platform_problem()
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     from causal_course.grading import (
         GradingOptions,
         grade_submissions,
@@ -221,12 +231,12 @@ def _output_problem(csv_path, feedback_dir) -> str | None:
 
 def _lesson_slug(name: str) -> str:
     """'01', '1' or '01_seeing_vs_doing' -> the lesson's slug; unknown names pass through (and fail clearly)."""
-    from causal_course.checks import lessons
+    from causal_course.lessons import lesson
 
-    for slug in lessons():
-        if name == slug or (name.isdigit() and int(name) == int(slug[:2])):
-            return slug
-    return name
+    try:
+        return lesson(name).slug
+    except ValueError:
+        return name
 
 
 def _command_experiment(args, extra) -> int:
@@ -304,7 +314,7 @@ def format_experiment(result: dict) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of ``causal-course`` (lesson 00)."""
+    """The argument parser of ``causal-course``."""
     parser = argparse.ArgumentParser(prog="causal-course", description="The causal_course command line.")
     sub = parser.add_subparsers(dest="command", required=True)
     lab = sub.add_parser("lab", help="start JupyterLab on the course (extra arguments go to JupyterLab)")

@@ -1,4 +1,4 @@
-"""Where the course's folders are (lesson 00).
+"""Where the course's folders are.
 
 The course root is the folder holding ``notebooks/`` and ``solutions/``: taken from the
 ``CAUSAL_COURSE_ROOT`` environment variable, else found by walking up from the working
@@ -20,7 +20,7 @@ def _is_root(path: Path) -> bool:
 
 
 def course_root(start=None) -> Path:
-    """The course's top folder, or a FileNotFoundError that says how to point at it (lesson 00)."""
+    """The course's top folder, or a FileNotFoundError that says how to point at it."""
     if os.environ.get(ROOT_VARIABLE):
         root = Path(os.environ[ROOT_VARIABLE]).expanduser().resolve()
         if not _is_root(root):

@@ -1,6 +1,6 @@
 """PyTorch, set up in one place: every module of the course that uses torch imports it from here.
 
-Introduced in lesson 03. PyTorch's OpenMP threads busy-wait between parallel regions by default; on
+PyTorch's OpenMP threads busy-wait between parallel regions by default; on
 a shared 2-core machine that made training steps 4 to 10 times slower. The wait policy must be set
 before torch is first imported, so this module sets it (unless the environment already chose one)
 and then imports torch; because every torch user of the package imports torch *from here*, the order
@@ -23,6 +23,6 @@ __all__ = ["F", "nn", "set_threads", "torch"]
 
 
 def set_threads(n_threads: int | None) -> None:
-    """``torch.set_num_threads(n_threads)``, or nothing for None (lesson 03)."""
+    """``torch.set_num_threads(n_threads)``, or nothing for None."""
     if n_threads is not None:
         torch.set_num_threads(int(n_threads))

@@ -1,7 +1,5 @@
 """Argument checks shared by the package: clear errors that name the problem and the fix.
 
-Introduced in lesson 01 (every public function of the course validates its input with these).
-
 Every check raises a ``ValueError`` (a wrong value) or a ``TypeError`` (a wrong kind of thing)
 whose message follows **one template** (:func:`error_message`)::
 
@@ -37,7 +35,7 @@ SUM_TOLERANCE = 1e-6  # a distribution's sum may stray this far from 1 by roundi
 
 # ---------------------------------------------------------------------------------- the template
 def error_message(name: str, expected: str, got, fix: str) -> str:
-    """The one template of every error message: what was wrong, what was expected, the fix (lesson 01).
+    """The one template of every error message: what was wrong, what was expected, the fix.
 
     >>> error_message("n_seeds", "a positive integer", 0, "pass n_seeds=5")
     'n_seeds must be a positive integer, got 0; pass n_seeds=5.'
@@ -46,12 +44,12 @@ def error_message(name: str, expected: str, got, fix: str) -> str:
 
 
 def invalid(name: str, expected: str, got, fix: str, error: type = ValueError) -> Exception:
-    """The exception (``ValueError`` unless ``error`` says otherwise) for :func:`error_message`; ``raise`` it (lesson 01)."""
+    """The exception (``ValueError`` unless ``error`` says otherwise) for :func:`error_message`; ``raise`` it."""
     return error(error_message(name, expected, got, fix))
 
 
 def describe(value, limit: int = 60) -> str:
-    """A short ``repr`` of ``value`` with its type, for messages: ``'3' (str)`` (lesson 01)."""
+    """A short ``repr`` of ``value`` with its type, for messages: ``'3' (str)``."""
     text = repr(value)
     if len(text) > limit:
         text = text[: limit - 3] + "..."
@@ -59,25 +57,25 @@ def describe(value, limit: int = 60) -> str:
 
 
 def short_repr(value, limit: int = 40) -> str:
-    """``repr(value)``, cut to ``limit`` characters, for messages (lesson 01)."""
+    """``repr(value)``, cut to ``limit`` characters, for messages."""
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def example(name: str, value) -> str:
-    """``name=value`` for a parameter name, or just ``value`` for a description such as "each share" (lesson 01)."""
+    """``name=value`` for a parameter name, or just ``value`` for a description such as "each share"."""
     return f"{name}={value}" if name.isidentifier() else str(value)
 
 
 def is_integer(value) -> bool:
-    """True for an integer that is not a bool (``True`` is no count) (lesson 01)."""
+    """True for an integer that is not a bool (``True`` is no count)."""
     return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
 
 
 # ---------------------------------------------------------------------------------- numbers
 def check_integer(value, name: str, minimum: int | None = None, maximum: int | None = None,
                   expected: str | None = None, fix: str | None = None) -> int:
-    """``value`` as an ``int`` from ``minimum`` to ``maximum`` (either may be None), or a clear error (lesson 01)."""
+    """``value`` as an ``int`` from ``minimum`` to ``maximum`` (either may be None), or a clear error."""
     if expected is None:
         if minimum is not None and maximum is not None:
             expected = f"an integer from {minimum} to {maximum}"
@@ -110,29 +108,29 @@ def _check_count(value, name: str, minimum: int, expected: str, below: str, typi
 
 
 def check_n_samples(n_samples, name: str = "n_samples", typical: int = 1000) -> int:
-    """Return ``n_samples`` as an ``int`` (a count, 0 allowed) or raise a clear error (lesson 01)."""
+    """Return ``n_samples`` as an ``int`` (a count, 0 allowed) or raise a clear error."""
     return _check_count(n_samples, name, 0, "a non-negative integer", "pass a count", typical)
 
 
 def check_positive_count(value, name: str, typical: int = 5) -> int:
-    """``value`` as an ``int`` of at least 1, or a clear error (lesson 01)."""
+    """``value`` as an ``int`` of at least 1, or a clear error."""
     return _check_count(value, name, 1, "a positive integer", "pass at least 1,", typical)
 
 
 def check_seed(seed, name: str = "seed") -> int:
-    """``seed`` as a non-negative ``int`` (what ``np.random.default_rng`` takes), or a clear error (lesson 01)."""
+    """``seed`` as a non-negative ``int`` (what ``np.random.default_rng`` takes), or a clear error."""
     return _check_count(seed, name, 0, "a non-negative integer (a random seed)", "pass a seed", 0)
 
 
 def check_bool(value, name: str) -> bool:
-    """``value`` as a ``bool`` (``True``/``False`` only, not ``"no"`` or 0), or a TypeError (lesson 01)."""
+    """``value`` as a ``bool`` (``True``/``False`` only, not ``"no"`` or 0), or a TypeError."""
     if not isinstance(value, (bool, np.bool_)):
         raise invalid(name, "True or False", describe(value), f"pass {name}=True or {name}=False", TypeError)
     return bool(value)
 
 
 def check_finite_number(value, what: str) -> float:
-    """Return ``value`` as a finite ``float`` or raise (lesson 01)."""
+    """Return ``value`` as a finite ``float`` or raise."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise invalid(what, "a real number", describe(value), "pass a number such as 1.0", TypeError)
     value = float(value)
@@ -144,7 +142,7 @@ def check_finite_number(value, what: str) -> float:
 def check_number(value, name: str, low: float | None = None, high: float | None = None,
                  low_open: bool = False, high_open: bool = False, expected: str | None = None,
                  fix: str | None = None) -> float:
-    """``value`` as a finite ``float`` within ``[low, high]`` (``(`` with ``low_open``), or a clear error (lesson 01)."""
+    """``value`` as a finite ``float`` within ``[low, high]`` (``(`` with ``low_open``), or a clear error."""
     value = check_finite_number(value, name)
     too_low = low is not None and (value <= low if low_open else value < low)
     too_high = high is not None and (value >= high if high_open else value > high)
@@ -158,26 +156,26 @@ def check_number(value, name: str, low: float | None = None, high: float | None 
 
 
 def check_positive_number(value, name: str, typical: float = 1.0) -> float:
-    """``value`` as a finite ``float`` > 0, or a clear error (lesson 01)."""
+    """``value`` as a finite ``float`` > 0, or a clear error."""
     return check_number(value, name, low=0.0, low_open=True, expected="a positive finite number",
                         fix=f"pass a number above 0 such as {example(name, f'{typical:g}')}")
 
 
 def check_non_negative_number(value, name: str, typical: float = 0.0) -> float:
-    """``value`` as a finite ``float`` >= 0, or a clear error (lesson 01)."""
+    """``value`` as a finite ``float`` >= 0, or a clear error."""
     return check_number(value, name, low=0.0, expected="a non-negative finite number",
                         fix=f"pass a number of at least 0 such as {example(name, f'{typical:g}')}")
 
 
 def check_probability(value, name: str, fix: str | None = None) -> float:
-    """``value`` as a ``float`` between 0 and 1, or a clear error (lesson 01)."""
+    """``value`` as a ``float`` between 0 and 1, or a clear error."""
     return check_number(value, name, 0.0, 1.0, expected="between 0 and 1 (a probability)",
                         fix=fix or f"pass a fraction such as {example(name, 0.25)}")
 
 
 # ---------------------------------------------------------------------------------- arrays
 def check_finite_array(array, what: str) -> np.ndarray:
-    """Return ``array`` as a float array, raising if it holds NaN or inf (lesson 01)."""
+    """Return ``array`` as a float array, raising if it holds NaN or inf."""
     array = as_float_array(array, what)
     if not np.all(np.isfinite(array)):
         bad = np.argwhere(~np.isfinite(array))
@@ -188,7 +186,7 @@ def check_finite_array(array, what: str) -> np.ndarray:
 
 
 def as_float_array(array, what: str) -> np.ndarray:
-    """``array`` as a float numpy array (NaN allowed), or a TypeError (lesson 01)."""
+    """``array`` as a float numpy array (NaN allowed), or a TypeError."""
     try:
         return np.asarray(array, dtype=float)
     except (TypeError, ValueError) as error:
@@ -197,13 +195,13 @@ def as_float_array(array, what: str) -> np.ndarray:
 
 
 def shape_text(shape) -> str:
-    """``(n, 5)`` for a shape spec whose free dimensions are None or names (lesson 01)."""
+    """``(n, 5)`` for a shape spec whose free dimensions are None or names."""
     parts = ["n" if d is None else str(d) for d in shape]  # a name stands for itself: (n_episodes, n_steps)
     return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
 
 
 def check_shape(array: np.ndarray, name: str, shape, fix: str | None = None, described: str | None = None) -> np.ndarray:
-    """``array`` if its shape matches ``shape`` (a tuple; ``None`` or a string matches any length), else raise (lesson 01).
+    """``array`` if its shape matches ``shape`` (a tuple; ``None`` or a string matches any length), else raise.
 
     A string dimension must have the same length wherever it appears, so ``("n", "n")`` asks
     for a square matrix.
@@ -224,7 +222,7 @@ def check_shape(array: np.ndarray, name: str, shape, fix: str | None = None, des
 
 
 def check_square(array, name: str, fix: str | None = None, batch: bool = False, size: int | None = None) -> np.ndarray:
-    """``array`` as a float square matrix ``(n, n)`` (``(..., n, n)`` with ``batch``), finite, or a clear error (lesson 01)."""
+    """``array`` as a float square matrix ``(n, n)`` (``(..., n, n)`` with ``batch``), finite, or a clear error."""
     array = as_float_array(array, name)
     n = size if size is not None else "n"
     square = (array.ndim == 2 or (batch and array.ndim >= 2)) and array.shape[-1] == array.shape[-2]
@@ -236,7 +234,7 @@ def check_square(array, name: str, fix: str | None = None, batch: bool = False, 
 
 
 def check_probabilities(array, name: str, distribution: bool = False) -> np.ndarray:
-    """``array`` as floats in [0, 1]; with ``distribution``, each row along the last axis also sums to 1 (lesson 01)."""
+    """``array`` as floats in [0, 1]; with ``distribution``, each row along the last axis also sums to 1."""
     array = check_finite_array(array, name)
     outside = (array < -PROBABILITY_TOLERANCE) | (array > 1 + PROBABILITY_TOLERANCE)
     if outside.any():
@@ -260,7 +258,7 @@ def check_probabilities(array, name: str, distribution: bool = False) -> np.ndar
 
 
 def check_index_array(values, name: str, size: int, shape=None, what: str = "an index", fix: str | None = None) -> np.ndarray:
-    """``values`` as an integer array with every entry from 0 to ``size - 1`` (and ``shape`` if given) (lesson 01)."""
+    """``values`` as an integer array with every entry from 0 to ``size - 1`` (and ``shape`` if given)."""
     array = np.asarray(values)
     if array.dtype == bool or not (np.issubdtype(array.dtype, np.integer) or array.size == 0):
         raise invalid(name, f"integers ({what} from 0 to {size - 1})", f"dtype {array.dtype}",
@@ -277,7 +275,7 @@ def check_index_array(values, name: str, size: int, shape=None, what: str = "an 
 
 # ---------------------------------------------------------------------------------- choices and kinds
 def check_choice(value, choices, name: str, fix: str | None = None):
-    """``value`` if it is one of ``choices``, else a ValueError listing them (lesson 01)."""
+    """``value`` if it is one of ``choices``, else a ValueError listing them."""
     choices = tuple(choices)
     try:
         known = bool(value in choices)
@@ -289,21 +287,21 @@ def check_choice(value, choices, name: str, fix: str | None = None):
 
 
 def check_callable(value, name: str, fix: str) -> object:
-    """``value`` if it can be called, else a TypeError (lesson 01)."""
+    """``value`` if it can be called, else a TypeError."""
     if not callable(value):
         raise invalid(name, "callable (a function)", describe(value), fix, TypeError)
     return value
 
 
 def check_instance(value, kinds, name: str, expected: str, fix: str):
-    """``value`` if it is an instance of ``kinds``, else a TypeError (lesson 01)."""
+    """``value`` if it is an instance of ``kinds``, else a TypeError."""
     if not isinstance(value, kinds):
         raise invalid(name, expected, describe(value), fix, TypeError)
     return value
 
 
 def check_rng(rng) -> np.random.Generator:
-    """Return ``rng`` if it is a ``numpy.random.Generator``, else raise (lesson 01)."""
+    """Return ``rng`` if it is a ``numpy.random.Generator``, else raise."""
     if not isinstance(rng, np.random.Generator):
         raise invalid("rng", "a numpy.random.Generator", type(rng).__name__,
                       "make one from a seed with rng = np.random.default_rng(0)", TypeError)
@@ -312,7 +310,7 @@ def check_rng(rng) -> np.random.Generator:
 
 # ---------------------------------------------------------------------------------- graphs
 def find_cycle(adjacency) -> list[int] | None:
-    """One directed cycle of the graph ``adjacency[i, j]`` (edge ``i -> j``) as ``[a, b, ..., a]``, or None (lesson 01)."""
+    """One directed cycle of the graph ``adjacency[i, j]`` (edge ``i -> j``) as ``[a, b, ..., a]``, or None."""
     adjacency = np.asarray(adjacency) != 0
     n = adjacency.shape[0]
     state = [0] * n  # 0 unseen, 1 on the current path, 2 done
@@ -336,7 +334,7 @@ def find_cycle(adjacency) -> list[int] | None:
 
 
 def has_cycle(weights) -> np.ndarray:
-    """For a batch of weight or adjacency matrices ``(..., n, n)``: True where the graph has a directed cycle (lesson 01).
+    """For a batch of weight or adjacency matrices ``(..., n, n)``: True where the graph has a directed cycle.
 
     Vectorised: a graph on n variables is acyclic exactly when its adjacency matrix is
     nilpotent, i.e. no walk of n or more edges exists; squaring the 0/1 matrix k times with
@@ -352,7 +350,7 @@ def has_cycle(weights) -> np.ndarray:
 
 
 def check_acyclic(weights, name: str = "weights", names=None) -> np.ndarray:
-    """``weights`` (one matrix ``(n, n)`` or a batch ``(..., n, n)``) if every graph is a DAG, else say which cycle (lesson 01).
+    """``weights`` (one matrix ``(n, n)`` or a batch ``(..., n, n)``) if every graph is a DAG, else say which cycle.
 
     ``names`` label the variables in the message (default ``X0, X1, ...``).
     """
@@ -381,7 +379,7 @@ def _index_like(label, n: int):
 
 
 def check_variable_names(names, name: str = "names") -> list:
-    """``names`` as a list of unique, hashable variable names that cannot be mistaken for indices (lesson 01).
+    """``names`` as a list of unique, hashable variable names that cannot be mistaken for indices.
 
     Variables are asked for by name or by index (their position), so a number is a name only
     where it equals its own position (``[0, 1, 2]`` is fine); ``[1, 0, 2]`` is refused, because
@@ -415,7 +413,7 @@ def check_variable_names(names, name: str = "names") -> list:
 
 
 def variable_index(variable, names, lookup: Mapping | None = None, name: str = "variable") -> int:
-    """The position of ``variable`` (a name in ``names`` or an index from 0) among ``names`` (lesson 01)."""
+    """The position of ``variable`` (a name in ``names`` or an index from 0) among ``names``."""
     lookup = lookup if lookup is not None else {label: i for i, label in enumerate(names)}
     n = len(names)
     expected = f"one of this model's variables: a name in {short_repr(list(names), 80)} or an index from 0 to {n - 1}"
@@ -431,7 +429,7 @@ def variable_index(variable, names, lookup: Mapping | None = None, name: str = "
 
 
 def check_do(do, names, lookup: Mapping | None = None, name: str = "do") -> dict:
-    """``do`` (a dict ``{variable: value}``, each variable a name or an index) as ``{index: value}`` (lesson 01).
+    """``do`` (a dict ``{variable: value}``, each variable a name or an index) as ``{index: value}``.
 
     Two keys for the same variable (``{0: 1, "X0": 2}``) are refused: which value was meant?
     The values are returned as they are (the caller checks them).

@@ -40,3 +40,49 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT
+
+
+# ------------------------------------------------------------------ widgets: a real figure after every change
+SELECTIONS = ("Dropdown", "ToggleButtons", "RadioButtons", "SelectionSlider", "Select")
+SLIDERS = ("IntSlider", "FloatSlider", "FloatLogSlider")
+
+
+def assert_drawn(box) -> str:
+    """The widget's current figure is a real picture, not the 'Could not draw' message of widgets/wiring.py."""
+    from causal_course.widgets.wiring import DRAW_ERROR
+
+    value = box.figure.value
+    assert DRAW_ERROR not in value, value[:300]
+    assert "data:image/png" in value, f"no figure shown: {value[:200]}"
+    return value
+
+
+def controls_of(widget) -> list:
+    """Every selection, slider and checkbox inside ``widget`` (depth first)."""
+    found = []
+    kind = type(widget).__name__
+    if kind in SELECTIONS or kind in SLIDERS or kind in ("Checkbox", "ToggleButton"):
+        found.append(widget)
+    for child in getattr(widget, "children", ()):
+        found += controls_of(child)
+    return found
+
+
+def exercise_controls(box, max_options: int = 4) -> int:
+    """Move every control of ``box`` through a few values, asserting a real figure after each; returns the changes."""
+    assert_drawn(box)
+    changes = 0
+    for control in controls_of(box):
+        kind = type(control).__name__
+        if kind in SELECTIONS:
+            steps = [("index", i) for i in range(min(len(control.options), max_options))]
+        elif kind in SLIDERS:
+            steps = [("value", control.max), ("value", control.min)]
+        else:
+            steps = [("value", not control.value), ("value", control.value)]
+        for attribute, value in steps:
+            setattr(control, attribute, value)
+            assert_drawn(box)
+            changes += 1
+    assert changes > 0, "the widget has no controls to move"
+    return changes

@@ -275,3 +275,48 @@ def test_exercise_feedback_shows_in_jupyterlab(lab, browser, folder, mark):
         page.screenshot(path=str(SCREENSHOTS / f"{folder}_{name}.png"))
     finally:
         page.close()
+
+
+NEWS = "official Jupyter news"
+
+
+def _what_lab_shows(browser, command, work, name) -> dict:
+    """Start ``command`` (a JupyterLab) with no user settings, open it; whether the news toast and nbgrader's menu show."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(work / f"settings_{name}"),
+               JUPYTERLAB_WORKSPACES_DIR=str(work / f"ws_{name}"), CAUSAL_COURSE_ROOT=str(work))
+    with running_jupyterlab(command, work / f"{name}.log", timeout=60, cwd=work, env=env) as (url, token):
+        page = browser.new_page(viewport={"width": 1300, "height": 900})
+        try:
+            page.goto(f"{url}/lab?token={token}")
+            page.wait_for_selector("#jp-menu-panel, .lm-MenuBar", timeout=_timeout_ms() // 2)
+            try:  # JupyterLab asks a few seconds after the page has loaded
+                page.wait_for_function(f"() => document.body.innerText.includes({NEWS!r})", timeout=20_000)
+                news = True
+            except PlaywrightTimeout:
+                news = False
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / f"lab_{name}.png"))
+            menus = page.locator(".lm-MenuBar-itemLabel").all_inner_texts()
+            return {"news": news, "nbgrader menu": "Nbgrader" in menus}
+        finally:
+            page.close()
+
+
+def test_causal_course_lab_shows_a_clean_jupyterlab(lab, browser):
+    """What a student sees under `causal-course lab`: no 'official Jupyter news?' toast and no nbgrader menus
+    (nbgrader is installed for the instructors' tests), although a plain JupyterLab on the same machine, with the
+    same empty user settings, shows both (the control: so the test can fail)."""
+    work = Path(lab[2]).parent  # the copy of the course the lab fixture made
+    plain = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--ServerApp.root_dir={work}"]
+    course = [sys.executable, "-m", "causal_course", "lab", "--no-browser"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        plain.append("--allow-root")
+    from importlib.util import find_spec
+
+    control = _what_lab_shows(browser, plain, work, "plain")
+    assert control["news"], "a plain JupyterLab should ask about news (the control)"
+    assert control["nbgrader menu"] == (find_spec("nbgrader") is not None)
+    shown = _what_lab_shows(browser, course, work, "course")
+    assert shown == {"news": False, "nbgrader menu": False}, f"causal-course lab showed {shown}: see build/browser/lab_course.png"

@@ -262,3 +262,12 @@ def test_exercises_check_names_a_corrupt_solution_file(root, tmp_path, monkeypat
     assert main(["exercises", "--check"]) == 2
     err = capsys.readouterr().err
     assert f"solutions/{name} is not a readable notebook" in err and "git checkout" in err and "Traceback" not in err
+
+
+def test_grade_on_windows_says_where_to_grade_instead(monkeypatch, capsys, tmp_path):
+    import causal_course.grading.sandbox_client as client
+
+    monkeypatch.setattr(client.os, "name", "nt")
+    assert main(["grade", str(tmp_path)]) == 2
+    error = capsys.readouterr().err
+    assert "Windows does not offer" in error and "WSL" in error and "docs/instructor.md" in error

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from conftest import exercise_controls  # noqa: E402
 
 from causal_course.worlds import cues as C
 from causal_course.worlds.dag_episodes import best_goal_values, normalised_reward, sample_structures
@@ -87,3 +88,4 @@ def test_cue_editor_replays_an_episode_under_the_cue_you_tick():
     box.controls["episode"].value = 1  # loads that episode's own cue into the boxes
     assert [box.controls[f"X{i}"].value for i in range(5)] == [bool(v) for v in episodes.cue[1]]
     assert box.figure.value != first
+    exercise_controls(box)

@@ -7,6 +7,7 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import torch  # noqa: E402
+from conftest import exercise_controls  # noqa: E402
 
 from causal_course.learners.explanations import (  # noqa: E402
     explanation_loss,
@@ -95,6 +96,7 @@ def test_lambda_render_and_widget():
     first = box.figure.value
     box.children[0].children[0].value = 3.0
     assert box.figure.value != first and box.figure.value.startswith("<img")
+    exercise_controls(box)
 
 
 def test_experiment_explanations_contract():

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from conftest import exercise_controls  # noqa: E402
 
 from causal_course.checks import find_exercise, run_check
 from causal_course.learners.imitation import (
@@ -125,6 +126,7 @@ def test_widgets_render_and_respond():
     first = widget.figure.value
     widget.children[1].children[0].value = 3
     assert widget.figure.value != first and "data:image/png" in widget.figure.value
+    exercise_controls(widget)
     rc = load_results("return_conditioning_results")
     with pytest.raises(ValueError, match="world must be one of"):
         render_return_conditioning(rc, 190, "sunny")
@@ -132,6 +134,7 @@ def test_widgets_render_and_respond():
     before = box.figure.value
     box.children[1].children[1].value = "lucky"
     assert box.figure.value != before
+    exercise_controls(box)
     drives = lk.drive(lk.expert_policy, 3, 20, np.random.default_rng(0))
     assert render_offsets({"expert": drives}).axes
 

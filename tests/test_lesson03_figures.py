@@ -6,6 +6,7 @@ matplotlib.use("Agg")
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from conftest import exercise_controls  # noqa: E402
 
 from causal_course.learners.evaluation import make_test_sets  # noqa: E402
 from causal_course.learners.models import build_model  # noqa: E402
@@ -54,6 +55,7 @@ def test_inspector_renders_every_step():
     box = episode_inspector(records)
     box.children[0].children[1].value = 6
     assert box.figure.value.startswith("<img")
+    exercise_controls(box)
     assert describe_goal(7) == "do(X3 = -5)" and describe_exploration(0) == "observe"
 
 

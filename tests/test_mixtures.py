@@ -8,6 +8,7 @@ matplotlib.use("Agg")
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from conftest import exercise_controls  # noqa: E402
 
 from causal_course.causal.fusion import inverse_variance_fusion  # noqa: E402
 from causal_course.learners.mixtures import (  # noqa: E402
@@ -182,6 +183,7 @@ def test_mixture_widget_controls_and_live_retraining(cached):
     box.retrain(None)  # a tiny live training adds a point and redraws
     assert len(box.live_points) == 1 and box.live_points[0][:3] == (0.25, "logs tagged with their author", "experimenter")
     assert box.figure.value != before
+    exercise_controls(box)
 
 
 def test_a_failed_retraining_says_why_and_leaves_the_button_usable(cached, monkeypatch, capsys):

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from causal_course.authoring.runner import run_notebook_file
+from causal_course.widgets.wiring import DRAW_ERROR
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNNABLE = sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted((ROOT / "solutions").glob("*.ipynb"))
@@ -28,6 +29,11 @@ def test_notebook_runs_top_to_bottom(path):
     text_only = [o["data"]["text/plain"] for o in shown
                  if set(o["data"]) == {"text/plain"} and o["data"]["text/plain"].startswith("<")]
     assert text_only == [], f"figures shown as text instead of pictures: {text_only}"
+    # A widget whose render failed shows "Could not draw ..." instead of its figure (widgets/wiring.py); the
+    # executed notebook keeps every widget's state, so a broken widget fails here, not only in a browser.
+    import nbformat
+
+    assert DRAW_ERROR not in nbformat.writes(notebook), f"a widget in {_id(path)} could not draw its figure"
     print(f"{_id(path)} ran in {seconds:.1f} s")
 
 

@@ -6,6 +6,7 @@ matplotlib.use("Agg")
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from conftest import exercise_controls  # noqa: E402
 
 from causal_course.learners.odd_one_out import (  # noqa: E402
     OddOneOutNet,
@@ -95,6 +96,7 @@ def test_cached_results_and_widget():
     first = box.figure.value
     box.children[0].children[0].value = "shape"
     assert box.figure.value != first
+    exercise_controls(box)
 
 
 def test_experiment_confounding_contract():

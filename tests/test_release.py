@@ -92,6 +92,8 @@ def test_wheel_holds_the_data_and_installs_in_a_fresh_venv(tmp_path):
     shipped = {p.name for p in (ROOT / "causal_course" / "data").iterdir() if p.suffix in (".json", ".pt")}
     assert shipped and {f"causal_course/data/{n}" for n in shipped} <= names
     assert "causal_course/checks/lesson07.py" in names and "causal_course/grading/worker.py" in names
+    assert {"causal_course/data/jupyter_config/labconfig/default_setting_overrides.json",
+            "causal_course/data/jupyter_config/labconfig/page_config.json"} <= names  # what causal-course lab reads
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
     python = venv / "bin" / "python"

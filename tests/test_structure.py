@@ -5,6 +5,7 @@ import math
 
 import numpy as np
 import pytest
+from conftest import exercise_controls  # noqa: E402
 
 from causal_course.causal.blickets import (
     BlicketRule,
@@ -300,6 +301,7 @@ def test_structure_widget_adds_samples_and_resets():
     assert widget.history == [] and widget.figure.value == first
     widget.world.value = "collider A→B←C"
     assert widget.history == []
+    exercise_controls(widget)
     assert render_structure_learning("fork A←B→C", ("observe",)).axes
     with pytest.raises(ValueError, match="unknown world"):
         structure_learning_state("spiral")

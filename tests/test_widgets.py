@@ -6,6 +6,7 @@ matplotlib.use("Agg")
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from conftest import exercise_controls  # noqa: E402
 
 from causal_course.studies.seeing_doing import compare_passive_learners  # noqa: E402
 from causal_course.viz.seeing_doing import render_passive_learners, render_simpson  # noqa: E402
@@ -84,8 +85,10 @@ def test_lesson_widgets_build_headless():
     slider, toggle = box.children[0].children
     slider.value = 1.7
     toggle.value = "intervene"
+    assert exercise_controls(box) >= 4
     coin = coin_flip_widget()
     coin.children[1].children[0].value = 10
+    assert exercise_controls(coin) >= 2
 
 
 def test_simpson_flips_the_sign():

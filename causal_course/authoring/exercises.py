@@ -1,6 +1,6 @@
 """Exercise notebooks generated from their solved twins (``causal-course exercises``).
 
-Introduced in lesson 00 (how exercises work). ``solutions/NN_slug.ipynb`` is the single source.
+``solutions/NN_slug.ipynb`` is the single source.
 In a code cell, solution code sits between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` lines
 (nbgrader's markers), and the cell names its exercise in a comment line such as
 ``# Exercise 1.2: Difference in means``. The exercise notebook is the same notebook with each
@@ -44,7 +44,7 @@ def _cell_source(cell) -> str:
 
 
 def exercise_header(source: str) -> tuple[str, str] | None:
-    """``(id, title)`` from a cell's ``# Exercise N.M: title`` line, or None (lesson 00)."""
+    """``(id, title)`` from a cell's ``# Exercise N.M: title`` line, or None."""
     for line in source.splitlines():
         match = EXERCISE_HEADER.match(line)
         if match:
@@ -53,12 +53,12 @@ def exercise_header(source: str) -> tuple[str, str] | None:
 
 
 def code_stub(exercise_id: str, title: str) -> str:
-    """The lines that replace a code cell's solution region, naming its exercise (lesson 00)."""
+    """The lines that replace a code cell's solution region, naming its exercise."""
     return f"# YOUR CODE HERE\nraise NotImplementedError({f'Exercise {exercise_id}: {title}'!r})"
 
 
 def strip_solution(source: str, cell_type: str = "code", where: str = "a cell") -> str:
-    """Replace every solution region of one cell's source by its stub (lesson 00)."""
+    """Replace every solution region of one cell's source by its stub."""
     lines = source.split("\n")
     if not any(line.strip() == BEGIN_MARKER for line in lines):
         if any(line.strip() == END_MARKER for line in lines):
@@ -107,12 +107,12 @@ def _has_region(source: str) -> bool:
 
 
 def grade_id_stem(exercise_id: str) -> str:
-    """``"ex1_2"`` for exercise ``"1.2"``: the start of its cells' nbgrader grade ids (lesson 00)."""
+    """``"ex1_2"`` for exercise ``"1.2"``: the start of its cells' nbgrader grade ids."""
     return "ex" + exercise_id.replace(".", "_")
 
 
 def registry_points(notebook: dict, name: str = "the notebook") -> dict[str, float]:
-    """``{exercise id: points}`` of a notebook's lesson in :mod:`causal_course.checks` (lesson 00)."""
+    """``{exercise id: points}`` of a notebook's lesson in :mod:`causal_course.checks`."""
     from causal_course.checks import exercises_for
 
     metadata = notebook.get("metadata", {}).get("causal_course", {})
@@ -128,7 +128,7 @@ def registry_points(notebook: dict, name: str = "the notebook") -> dict[str, flo
 
 
 def nbgrader_cell_metadata(cell, points: dict[str, float], where: str = "a cell") -> dict | None:
-    """The nbgrader metadata a solution notebook's cell should carry, or None for an ordinary cell (lesson 00).
+    """The nbgrader metadata a solution notebook's cell should carry, or None for an ordinary cell.
 
     ``points`` maps exercise ids to their points (:func:`registry_points`).
     """
@@ -171,7 +171,7 @@ def nbgrader_cell_metadata(cell, points: dict[str, float], where: str = "a cell"
 
 
 def with_nbgrader_metadata(notebook: dict, name: str = "the notebook", points: dict[str, float] | None = None) -> dict:
-    """A copy of a solution notebook whose cells carry exactly the nbgrader metadata they should (lesson 00).
+    """A copy of a solution notebook whose cells carry exactly the nbgrader metadata they should.
 
     ``points`` defaults to the registry's points for the notebook's lesson (:func:`registry_points`).
     """
@@ -197,7 +197,7 @@ def with_nbgrader_metadata(notebook: dict, name: str = "the notebook", points: d
 
 def make_exercise_notebook(solution: dict, name: str = "the solution notebook",
                            points: dict[str, float] | None = None) -> dict:
-    """The exercise twin of a solution notebook (an nbformat dict); the input is not changed (lesson 00).
+    """The exercise twin of a solution notebook (an nbformat dict); the input is not changed.
 
     The twin carries the solution's nbgrader metadata (:func:`with_nbgrader_metadata`).
     """
@@ -213,7 +213,7 @@ def make_exercise_notebook(solution: dict, name: str = "the solution notebook",
 
 
 def count_solution_regions(notebook: dict) -> int:
-    """How many solution regions a notebook holds (lesson 00)."""
+    """How many solution regions a notebook holds."""
     return sum(
         line.strip() == BEGIN_MARKER
         for cell in notebook.get("cells", [])
@@ -222,7 +222,7 @@ def count_solution_regions(notebook: dict) -> int:
 
 
 def sync_exercises(root: Path, check_only: bool = False) -> list[str]:
-    """Write (or, with ``check_only``, compare) ``exercises/`` from ``solutions/`` (lesson 00).
+    """Write (or, with ``check_only``, compare) ``exercises/`` from ``solutions/``.
 
     Returns a list of problems: solution notebooks whose nbgrader metadata is out of date, out-of-date
     or missing exercise notebooks, and exercise notebooks without a solution twin. When writing, the

@@ -1,6 +1,5 @@
 """Running notebooks in a fresh Jupyter kernel: used by the tests and the timing script.
 
-Introduced in lesson 00 (how exercises are graded).
 """
 
 from __future__ import annotations
@@ -51,7 +50,7 @@ def run_notebook(notebook, timeout: float = 120.0, allow_errors: bool = False, w
 
 
 def run_notebook_file(path, timeout: float = 120.0, allow_errors: bool = False, workdir=None):
-    """Read the notebook at ``path``, execute it, and return ``(executed notebook, seconds)`` (lesson 00)."""
+    """Read the notebook at ``path``, execute it, and return ``(executed notebook, seconds)``."""
     import nbformat
 
     notebook = nbformat.read(Path(path), as_version=4)

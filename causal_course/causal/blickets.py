@@ -51,6 +51,7 @@ class BlicketRule:
 
 
 def object_names(n_objects: int) -> list[str]:
+    """``["A", "B", ...]``: the names of ``n_objects`` objects on the detector (lesson 02)."""
     return [chr(ord("A") + i) for i in range(n_objects)]
 
 

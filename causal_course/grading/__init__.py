@@ -1,6 +1,6 @@
 """Batch grading of submitted exercise notebooks (``causal-course grade``).
 
-Introduced in lesson 00 (how exercises are graded); the instructor guide is ``docs/instructor.md``.
+The instructor guide is ``docs/instructor.md``.
 
 How a submission is graded:
 

@@ -1,6 +1,6 @@
 """Hidden checks an instructor keeps outside the repository (``causal-course grade --extra-checks FILE``).
 
-Introduced in lesson 00 (how exercises are graded); see docs/instructor.md for the file's format.
+See docs/instructor.md for the file's format.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from causal_course.checks import Exercise, exercises_for, lessons
 
 
 def load_extra_checks(path) -> tuple[Exercise, ...]:
-    """Hidden checks from an instructor's Python file that defines ``EXERCISES`` (lesson 00).
+    """Hidden checks from an instructor's Python file that defines ``EXERCISES``.
 
     The file is written like ``causal_course/checks/lesson01.py``: a list ``EXERCISES`` of
     :class:`causal_course.checks.Exercise`, each naming a lesson, the student's function and a check.

@@ -1,6 +1,6 @@
 """Grading submissions: run each in its own process, check each exercise from outside it, in parallel.
 
-Introduced in lesson 00 (how exercises are graded); the overview is in :mod:`causal_course.grading`.
+The overview is in :mod:`causal_course.grading`.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ MAX_RESTARTS = 3
 
 @dataclass(frozen=True)
 class GradingOptions:
-    """Limits for grading one submission (lesson 00)."""
+    """Limits for grading one submission."""
 
     timeout: float = DEFAULT_TIMEOUT  # seconds per cell and per exercise's check
     submission_timeout: float = DEFAULT_SUBMISSION_TIMEOUT  # seconds for the whole submission
@@ -270,7 +270,7 @@ def _exercises(lesson: str, options: GradingOptions) -> list[Exercise]:
 
 
 def grade_notebook(path, options: GradingOptions | None = None, timeout: float | None = None) -> dict:
-    """Grade one submitted notebook; never raises for a bad submission (lesson 00).
+    """Grade one submitted notebook; never raises for a bad submission.
 
     ``options`` holds the limits (:class:`GradingOptions`); ``timeout`` is a shortcut for its
     per-cell timeout.
@@ -358,7 +358,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 def package_fingerprint(folder: Path) -> dict[str, str]:
     """SHA-256 of every file of the package (compiled bytecode included), to notice a submission that
-    plants or rewrites one (lesson 00). Sealed submissions cannot write there; this is a second line."""
+    plants or rewrites one. Sealed submissions cannot write there; this is a second line."""
     digests = {}
     for path in sorted(p for p in Path(folder).rglob("*") if p.is_file() or p.is_symlink()):
         try:
@@ -370,7 +370,7 @@ def package_fingerprint(folder: Path) -> dict[str, str]:
 
 def grade_submissions(paths, timeout: float = DEFAULT_TIMEOUT, progress=None, workers: int | None = None,
                       options: GradingOptions | None = None) -> list[dict]:
-    """Grade every submission in ``paths`` (files or folders), ``workers`` at a time (lesson 00).
+    """Grade every submission in ``paths`` (files or folders), ``workers`` at a time.
 
     ``workers`` defaults to the number of CPUs. Reports come back (and ``progress`` is called)
     in the order of the paths.

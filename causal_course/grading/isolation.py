@@ -1,6 +1,6 @@
 """Sealing a submission's process off from everything but itself: bubblewrap namespaces (Linux).
 
-Introduced in lesson 00 (how exercises are graded); the guarantees are listed in ``docs/instructor.md``.
+The guarantees are listed in ``docs/instructor.md``.
 
 Each submission's process runs under ``bwrap`` (bubblewrap, the sandboxing tool of Flatpak,
 packaged as ``bubblewrap`` by Debian, Ubuntu and Fedora), in the spirit of IOI's ``isolate``:
@@ -62,7 +62,7 @@ def _read_only_roots() -> list[str]:
 
 
 def sealed_command(argv: list[str], workdir: Path) -> list[str]:
-    """``argv`` wrapped in ``bwrap`` with the view described in the module docstring (lesson 00)."""
+    """``argv`` wrapped in ``bwrap`` with the view described in the module docstring."""
     bwrap = shutil.which("bwrap")
     if bwrap is None:
         raise SandboxUnavailable(f"the grading sandbox needs bubblewrap (`bwrap`), which is not installed: {INSTALL_HINT}.")
@@ -107,7 +107,7 @@ def probe() -> str | None:
 
 
 def check_available() -> None:
-    """Raise :class:`SandboxUnavailable` (with the fix) unless sealed processes work here (lesson 00)."""
+    """Raise :class:`SandboxUnavailable` (with the fix) unless sealed processes work here."""
     reason = probe()
     if reason is not None:
         raise SandboxUnavailable(reason)
@@ -147,7 +147,7 @@ def tree_pids(root: int) -> list[int]:
 
 
 def tree_usage(root: int) -> tuple[int, int]:
-    """``(resident bytes, number of processes)`` of ``root``'s whole process tree (lesson 00)."""
+    """``(resident bytes, number of processes)`` of ``root``'s whole process tree."""
     page = os.sysconf("SC_PAGE_SIZE")
     total, count = 0, 0
     for pid in tree_pids(root):

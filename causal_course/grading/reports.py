@@ -1,6 +1,5 @@
 """What grading hands back: the CSV gradebook and a feedback file per submission.
 
-Introduced in lesson 00 (how exercises are graded).
 """
 
 from __future__ import annotations
@@ -40,7 +39,7 @@ def _write_atomically(target: Path, text: str) -> None:
 
 
 def write_gradebook(reports: list[dict], file) -> None:
-    """A CSV gradebook: one row per submission, one column per exercise (lesson 00)."""
+    """A CSV gradebook: one row per submission, one column per exercise."""
     exercise_ids = []
     for report in reports:
         for exercise in report["exercises"]:
@@ -60,7 +59,7 @@ def write_gradebook(reports: list[dict], file) -> None:
 
 
 def feedback_markdown(report: dict) -> str:
-    """A student's feedback as Markdown: score, one line per exercise, what went wrong (lesson 00)."""
+    """A student's feedback as Markdown: score, one line per exercise, what went wrong."""
     lines = [f"# Feedback: {Path(report['path']).name}", "",
              f"**Score: {report['score']:g} / {report['max_score']:g}**", ""]
     if report["exercises"]:
@@ -80,7 +79,7 @@ def feedback_markdown(report: dict) -> str:
 
 def feedback_names(paths) -> list[Path]:
     """One feedback file name per submission, unique and stable: the submission's path relative to the
-    folder the batch shares, with ``.md`` for ``.ipynb`` (lesson 00). ``dA/alice.ipynb`` and
+    folder the batch shares, with ``.md`` for ``.ipynb``. ``dA/alice.ipynb`` and
     ``dB/alice.ipynb`` give ``dA/alice.md`` and ``dB/alice.md``; no counter is ever appended."""
     absolute = [Path(os.path.abspath(p)) for p in paths]
     if not absolute:
@@ -95,7 +94,7 @@ def feedback_names(paths) -> list[Path]:
 
 def write_feedback(reports: list[dict], folder) -> list[Path]:
     """One Markdown feedback file per submission in ``folder`` (see :func:`feedback_names`); returns
-    their paths (lesson 00). Each file is written to a temporary name, then renamed."""
+    their paths. Each file is written to a temporary name, then renamed."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written = []

@@ -1,6 +1,6 @@
 """The grader's side of a submission's process: start it, send requests, enforce the limits.
 
-Introduced in lesson 00 (how exercises are graded); the process itself is :mod:`causal_course.grading.worker`.
+The process itself is :mod:`causal_course.grading.worker`.
 """
 
 from __future__ import annotations
@@ -23,6 +23,15 @@ START_TIMEOUT = 60.0
 WATCH_EVERY = 0.2  # seconds between two looks at the process tree's memory and size
 
 
+
+def platform_problem() -> str | None:
+    """None where grading can run, else why not. Each submission runs in a POSIX process of its own, talking to the
+    grader over inherited pipes, which Windows does not offer."""
+    if os.name == "posix":
+        return None
+    return ("grading runs each submission in a process of its own over POSIX pipes, which Windows does not offer; "
+            "grade on Linux (or in WSL), or in the Linux container shown in docs/instructor.md (Other systems).")
+
 class SandboxDied(BaseException):
     """The submission's process ended (``os._exit``, a crash, or killed by a limit).
 
@@ -37,7 +46,7 @@ class RequestTimeout(Exception):
 
 
 class Sandbox:
-    """One submission's process and the private pipes to it (lesson 00)."""
+    """One submission's process and the private pipes to it."""
 
     def __init__(self, memory_mb: int, workdir: Path, sealed: bool = True):
         self.memory_bytes = memory_mb * 2**20
@@ -51,6 +60,9 @@ class Sandbox:
 
     # --------------------------------------------------------------- life cycle
     def start(self) -> None:
+        problem = platform_problem()
+        if problem:
+            raise RuntimeError(problem)
         to_child_read, to_child_write = os.pipe()
         from_child_read, from_child_write = os.pipe()
         package_parent = str(Path(__file__).resolve().parent.parent.parent)

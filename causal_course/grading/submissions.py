@@ -1,6 +1,5 @@
 """Reading submitted notebooks without running them: is it a notebook, which lesson, which cells.
 
-Introduced in lesson 00 (how exercises are graded).
 """
 
 from __future__ import annotations
@@ -39,7 +38,7 @@ def _not_a_regular_file(path: Path) -> str | None:
 
 
 def read_submission(path: Path) -> dict:
-    """The submission at ``path`` as a notebook dict, or :class:`NotANotebook` saying why not (lesson 00).
+    """The submission at ``path`` as a notebook dict, or :class:`NotANotebook` saying why not.
 
     Paths that are not regular files (named pipes, devices, dangling links, folders) are never
     opened; at most :data:`MAX_NOTEBOOK_BYTES` are read.
@@ -96,7 +95,7 @@ def _slug_of_name(name: str) -> str | None:
 
 
 def lesson_hints(notebook: dict, path: Path) -> dict[str, str]:
-    """What says which lesson a submission is: ``{"metadata"|"file name"|"folder": slug}`` (lesson 00)."""
+    """What says which lesson a submission is: ``{"metadata"|"file name"|"folder": slug}``."""
     hints = {}
     metadata = notebook.get("metadata", {})
     metadata = metadata.get("causal_course", {}) if isinstance(metadata, dict) else {}
@@ -113,13 +112,13 @@ def lesson_hints(notebook: dict, path: Path) -> dict[str, str]:
 
 
 def identify_lesson(notebook: dict, path: Path) -> str | None:
-    """The lesson slug of a submission: from its metadata, else its file name, else its folder (lesson 00)."""
+    """The lesson slug of a submission: from its metadata, else its file name, else its folder."""
     hints = lesson_hints(notebook, path)
     return next(iter(hints.values()), None)
 
 
 def lesson_conflicts(notebook: dict, path: Path, graded_as: str) -> list[str]:
-    """Notes for the report when the notebook or its folder name another lesson than ``graded_as`` (lesson 00)."""
+    """Notes for the report when the notebook or its folder name another lesson than ``graded_as``."""
     return [f"its {source} says lesson {slug}, but it was graded as lesson {graded_as}; if that is wrong, grade it "
             f"again with --lesson {slug[:2]}" for source, slug in lesson_hints(notebook, path).items() if slug != graded_as]
 
@@ -129,7 +128,7 @@ _CHECK_LINE = re.compile(
 
 
 def is_check_cell(source: str) -> bool:
-    """True for a cell that only calls ``check(...)``: the grader skips those, it checks itself (lesson 00)."""
+    """True for a cell that only calls ``check(...)``: the grader skips those, it checks itself."""
     lines = source.splitlines()
     return any("check(" in line for line in lines) and all(_CHECK_LINE.match(line) for line in lines)
 
@@ -146,7 +145,7 @@ def _notebooks_under(folder: Path) -> list[Path]:
 
 def submission_paths(paths) -> list[Path]:
     """Folders expanded (recursively) to the ``*.ipynb`` entries in them, named files kept as given,
-    each path once (lesson 00).
+    each path once.
 
     nbgrader's layout ``submitted/<student>/<assignment>/<notebook>.ipynb`` is searched like any
     folder; :func:`student_name` names the student from it. Entries that are not regular files
@@ -164,7 +163,7 @@ def submission_paths(paths) -> list[Path]:
 
 
 def duplicate_counts(paths) -> dict[str, int]:
-    """``{absolute path: times given}`` for the submissions given more than once (lesson 00)."""
+    """``{absolute path: times given}`` for the submissions given more than once."""
     counts: dict[str, int] = {}
     for raw in paths:
         path = Path(raw)
@@ -176,7 +175,7 @@ def duplicate_counts(paths) -> dict[str, int]:
 
 def student_name(path) -> str:
     """The student a submission belongs to: nbgrader's ``submitted/<student>/...`` if the path has it,
-    else the file's name without ``.ipynb`` (lesson 00)."""
+    else the file's name without ``.ipynb``."""
     parts = Path(path).parts
     for i, part in enumerate(parts[:-2]):
         if part == "submitted":

@@ -1,6 +1,6 @@
 """The process a submission runs in during batch grading (``causal-course grade``).
 
-Introduced in lesson 00 (how exercises are graded). The grader starts one such process per
+The grader starts one such process per
 submission (``python -m causal_course.grading.worker``) and talks to it over two private pipes:
 
 * it sends the notebook's code cells one at a time; the process runs each in an IPython shell
@@ -178,7 +178,7 @@ MAX_ELEMENTS = 50_000_000  # elements of one returned array the grader accepts
 
 
 def _check_array_header(shape, dtype, data_bytes: int) -> None:
-    """Refuse, before allocating anything, an array the grader should not build (lesson 00).
+    """Refuse, before allocating anything, an array the grader should not build.
 
     Only plain numbers, booleans and text (no object, void or structured types, which can claim
     gigabytes of elements in a few bytes), at most :data:`MAX_ELEMENTS` elements, and exactly as

@@ -92,6 +92,8 @@ def errors_by_horizon(drives: lk.Drives, horizons) -> dict:
 
 @dataclass(frozen=True)
 class DaggerResult:
+    """What :func:`dagger_study` measured: error curves by horizon for each round, and the data after each (lesson 07)."""
+
     horizons: list
     curves: dict  # name -> {"per_step_error": [...], "on_road": [...]}; names: "expert", "round 0" (cloning), ...
     data_sizes: list  # labelled situations after each round

@@ -1,6 +1,6 @@
 """Figure style shared by the lessons: a colour-blind-safe palette (Okabe and Ito).
 
-Introduced in lesson 00. Colour is never the only carrier of meaning: figures also use line
+Colour is never the only carrier of meaning: figures also use line
 styles, marker shapes or labels.
 """
 
@@ -21,7 +21,7 @@ PALETTE = {
 
 
 def course_figure(**kwargs):
-    """A matplotlib Figure that shows itself (as a PNG with alt text) when a notebook displays it (lesson 00).
+    """A matplotlib Figure that shows itself (as a PNG with alt text) when a notebook displays it.
 
     Plain matplotlib Figures only render in a notebook once pyplot's inline backend is loaded;
     without it, ``display(fig)`` prints ``<Figure size ...>``. Every render function of the course
@@ -43,7 +43,7 @@ def _course_figure_class():
 
 
 def new_figure(n_columns: int = 1, width: float = 4.5, height: float = 3.5):
-    """A figure with ``n_columns`` axes side by side, sized for a notebook (lesson 00)."""
+    """A figure with ``n_columns`` axes side by side, sized for a notebook."""
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, n_columns, figsize=(width * n_columns, height), squeeze=False)
@@ -51,7 +51,7 @@ def new_figure(n_columns: int = 1, width: float = 4.5, height: float = 3.5):
 
 
 def figure_alt_text(fig) -> str:
-    """A short text description of a figure from its titles and axis labels (lesson 00)."""
+    """A short text description of a figure from its titles and axis labels."""
     parts = []
     if getattr(fig, "_suptitle", None) is not None and fig._suptitle.get_text():
         parts.append(fig._suptitle.get_text())
@@ -64,7 +64,7 @@ def figure_alt_text(fig) -> str:
 
 
 def figure_to_html(fig, dpi: int = 90) -> str:
-    """An ``<img>`` tag holding ``fig`` as an inline PNG, with alt text (lesson 00).
+    """An ``<img>`` tag holding ``fig`` as an inline PNG, with alt text.
 
     Widgets show figures this way, so they render the same whatever matplotlib backend the
     notebook uses.

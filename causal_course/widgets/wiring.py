@@ -1,4 +1,4 @@
-"""Thin ipywidgets wiring shared by every demo (lesson 00).
+"""Thin ipywidgets wiring shared by every demo.
 
 A demo's logic lives in a pure ``render(**values) -> matplotlib Figure`` function; this module
 only connects controls to it, so the logic is unit-tested and headless runs never hang. The
@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+DRAW_ERROR = "Could not draw this setting"  # what a widget shows instead of a figure its render could not draw
+
 
 def interactive_figure(render: Callable, controls: dict, fixed: dict | None = None, description: str = "",
                        cache_version: Callable[[], object] | None = None):
-    """A VBox of ``controls`` above the figure ``render(**values, **fixed)``, redrawn on every change (lesson 00).
+    """A VBox of ``controls`` above the figure ``render(**values, **fixed)``, redrawn on every change.
 
     ``controls`` maps each keyword argument of ``render`` to an ipywidgets control; ``fixed``
     holds the other keyword arguments. With ``cache_version`` (a function returning anything
@@ -41,7 +43,7 @@ def interactive_figure(render: Callable, controls: dict, fixed: dict | None = No
         try:
             drawn = render(**values, **fixed)
         except Exception as error:  # show the problem in the widget instead of a silent blank
-            return f"<pre>Could not draw this setting: {html.escape(str(error))}</pre>"
+            return f"<pre>{DRAW_ERROR}: {html.escape(str(error))}</pre>"
         text = figure_to_html(drawn) if hasattr(drawn, "savefig") else str(drawn)
         if key is not None:
             drawn_cache[key] = text
