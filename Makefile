@@ -57,7 +57,8 @@ quick: setup
 	$(BIN)/ruff check .
 	CAUSAL_COURSE_FAST=1 $(BIN)/python -m pytest -n 2 -m "not slow and not notebook and not browser and not site" $(PYTEST_ARGS)
 
-# The static course site (every lesson executed, exercises with folded solutions) in build/site.
+# The static course site, a Jupyter Book (every lesson executed, exercises with folded solutions), in build/site;
+# its sources are laid out in build/site_book.
 # SITE_ARGS=--fast shrinks the training budgets as CI does.
 SITE_ARGS ?=
 site: setup

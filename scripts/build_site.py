@@ -1,22 +1,22 @@
-"""Build the static course site: every lesson executed, exercises with their solutions folded away.
+"""Build the static course site with Jupyter Book: every lesson executed, exercises with their solutions folded away.
 
     python scripts/build_site.py                  # into build/site (make site does this)
     python scripts/build_site.py --out DIR --fast # CI: shrunk training budgets (CAUSAL_COURSE_FAST=1)
     python scripts/build_site.py --check DIR      # only check an existing site for broken links and images
 
-Each lesson in notebooks/ runs top to bottom on a fresh kernel and becomes an HTML page (nbconvert);
-the interactive widgets become the picture they showed, with a note that they are live in
-JupyterLab. Each exercise notebook becomes a page with the exercise stubs visible and each
-solution folded in a <details> block. Every page has the same navigation bar (course index, previous,
-next). Everything is offline: the badges become plain links, no page loads an image or a script from
-the web, and formulas are typeset by a copy of MathJax 2.7 inside the site (from the
+The book's sources are laid out in DIR_book next to DIR, in the repository's own layout so that the Binder and
+Colab launch buttons open the right notebook: notebooks/ holds copies of the lessons, exercises/ the exercise
+notebooks with each solution folded under its stub, and index.md the home page. Jupyter Book (v1, Sphinx with
+MyST-NB and sphinx-book-theme, in the dev extras) then runs each lesson top to bottom on a fresh kernel and
+writes the pages, with a sidebar, search and previous/next links. The interactive widgets become the picture
+they showed (scripts/site_widgets.py). Everything is offline: no page loads an image, a script, a stylesheet or
+a font from the web, and formulas are typeset by a copy of MathJax 2.7 inside the site (from the
 jupyter-server-mathjax package, in the dev extras).
 """
 
 from __future__ import annotations
 
 import argparse
-import html
 import json
 import os
 import re
@@ -26,24 +26,47 @@ import sys
 import time
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-BADGES = re.compile(r"<!-- badges -->.*?<!-- /badges -->", re.S)
-NAV_STYLE = ("<style>.cc-nav{position:sticky;top:0;z-index:10;background:#0072B2;padding:8px 16px;font:15px sans-serif}"
-             ".cc-nav a{color:#fff;margin-right:18px;text-decoration:none}.cc-nav a:hover{text-decoration:underline}"
-             "details.cc-solution{margin:4px 0 12px 0;padding:6px 10px;border:1px solid #ccc;border-radius:4px}"
-             ".cc-static{color:#555;font-style:italic;font-size:90%}</style>")
+sys.path.insert(0, str(ROOT / "scripts"))
+from deployment import project_settings  # noqa: E402
+
+BADGES = re.compile(r"<!-- badges -->.*?<!-- /badges -->\s*", re.S)  # the theme's launch buttons replace them
+STATIC = "_course_static"  # not _static: Jupyter Book would add every .js file in _static, MathJax's too, to each page
+MATHJAX_DIR = "mathjax"  # inside STATIC, so the site's _static/mathjax
+MATHJAX_PATH = f"{MATHJAX_DIR}/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"
+# Jupyter Book's default Sphinx extensions without sphinx_thebe (its script on every page names a thebe bundle on
+# the web) and intersphinx (it downloads inventories), and with this site's own (scripts/site_widgets.py)
+EXTENSIONS = ["myst_nb", "jupyter_book", "sphinx_external_toc", "sphinx_book_theme", "sphinx_design",
+              "sphinx_copybutton", "sphinx_togglebutton", "sphinx_comments", "site_widgets"]
+# The local MathJax 2.7 ships only the STIX-Web fonts; Sphinx marks formulas as \(...\) and \[...\]
+MATHJAX2_CONFIG = {
+    "tex2jax": {"inlineMath": [["\\(", "\\)"]], "displayMath": [["\\[", "\\]"]], "processEscapes": True,
+                "processEnvironments": True},
+    "HTML-CSS": {"availableFonts": [], "preferredFont": None, "webFont": "STIX-Web", "imageFont": None},
+    "messageStyle": "none",
+}
+EXECUTION_TIMEOUT = 1200  # seconds per cell; a fast-mode lesson takes up to about 2 minutes in all
+STYLE = """.cc-static { color: #555; font-style: italic; font-size: 90%; }
+details.cc-solution { margin-top: 0.2em; }
+/* on a wide screen the header would only repeat the sidebar's search box */
+@media (min-width: 992px) { #pst-header { display: none; } }
+"""
+HOME = """# causal_course
+
+How learners (people, agents, language models) acquire causal knowledge and causal strategies.
+Each lesson was run top to bottom to make these pages. The widgets are pictures here: open a notebook in
+JupyterLab (`causal-course lab`), or with the launch button at the top of its page, to use them live.
+The exercise pages show each exercise with its solution folded under it.
+
+```{tableofcontents}
+```
+"""
 
 
-MATHJAX_DIR = "mathjax"
-MATHJAX_URL = f"{MATHJAX_DIR}/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"
-# The widgets are pictures on the site, so the require.js that nbconvert adds for live widgets is not needed.
-REQUIRE_JS = re.compile(r'<script src="https://[^"]*require(?:\.min)?\.js"[^>]*>\s*</script>')
-
-
-def copy_mathjax(out: Path) -> Path:
-    """Copy MathJax 2.7 (English only) into the site, so formulas render offline."""
+def copy_mathjax(static: Path) -> Path:
+    """Copy MathJax 2.7 (English only) into the book's _static folder, so formulas render offline."""
     try:
         import jupyter_server_mathjax
     except ImportError:
@@ -52,194 +75,233 @@ def copy_mathjax(out: Path) -> Path:
     source = Path(jupyter_server_mathjax.__file__).parent / "static"
     if not (source / "MathJax.js").exists():
         raise SystemExit(f"jupyter-server-mathjax has no MathJax.js in {source}: reinstall it.")
-    target = out / MATHJAX_DIR
-    if target.exists():
-        shutil.rmtree(target)
+    target = static / MATHJAX_DIR
     other_languages = [p.name for p in (source / "localization").iterdir() if p.name != "en"]
     shutil.copytree(source, target, ignore=lambda folder, names: other_languages if folder.endswith("localization")
                     else [])
     return target
 
 
-def _title(notebook) -> str:
-    first = notebook.cells[0].source.splitlines()[0] if notebook.cells else ""
-    return first.lstrip("# ").strip() or "causal_course"
+def _slug(heading: str) -> str:
+    """MyST's anchor of a heading (myst_heading_anchors), as in GitHub's Markdown."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
 
 
-def _plain_links(source: str) -> str:
-    """Badges load images from the web; on the offline site they become plain links."""
-    def replace(match):
-        colab = re.search(r"\((https://colab\.research\.google\.com/github/[^)]+)\)", match.group(0))
-        binder = re.search(r"\((https://mybinder\.org/v2/[^)]+)\)", match.group(0))
-        parts = [f"[Open in Colab]({colab.group(1)})" if colab else "",
-                 f"[Launch on Binder]({binder.group(1)})" if binder else ""]
-        return " · ".join(p for p in parts if p)
-    return BADGES.sub(replace, source)
+def _anchors(notebook: dict) -> dict[str, str]:
+    """Jupyter's anchor of each heading of a notebook (spaces become hyphens) -> MyST's."""
+    anchors = {}
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "markdown":
+            for heading in re.findall(r"^#{1,6} +(.+?)\s*$", "".join(cell["source"]), re.M):
+                anchors[heading.replace(" ", "-")] = _slug(heading)
+    return anchors
 
 
-def _widget_pictures(notebook) -> dict:
-    """model id of each displayed widget -> the <img> tags its HTML descendants showed when it was saved."""
-    state = notebook.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
+def _site_markdown(source: str, anchors: dict[str, dict[str, str]]) -> str:
+    """A markdown cell as the book shows it: no badges, solutions links lead to the exercise page (which holds
+    the solutions), and links to a section of a lesson use MyST's anchor of that section."""
+    source = BADGES.sub("", source)
+    source = re.sub(r"\((\.\./)?solutions/(\d\d_\w+\.ipynb)", r"(\1exercises/\2", source)
 
-    def pictures(model_id, seen):
-        if model_id in seen or model_id not in state:
-            return []
-        seen.add(model_id)
-        model = state[model_id].get("state", {})
-        found = re.findall(r"<img [^>]*>", model.get("value", "")) if isinstance(model.get("value"), str) else []
-        for child in model.get("children", []):
-            found += pictures(str(child).replace("IPY_MODEL_", ""), seen)
-        return found
+    def section(match):
+        target, anchor = match.group(1), unquote(match.group(2))
+        name = target.rsplit("/", 1)[-1].removesuffix(".ipynb")
+        if anchor not in anchors.get(name, {}):
+            raise SystemExit(f"A notebook links to the missing section {target}#{anchor}: fix the link.")
+        return f"({target}#{anchors[name][anchor]})"
 
-    return {model_id: pictures(model_id, set()) for model_id in state}
-
-
-def _static_widgets(notebook) -> None:
-    pictures = _widget_pictures(notebook)
-    for cell in notebook.cells:
-        for output in cell.get("outputs", []):
-            data = output.get("data", {})
-            view = data.get("application/vnd.jupyter.widget-view+json")
-            if view:
-                images = pictures.get(view.get("model_id"), [])
-                note = ("<p class='cc-static'>Interactive in JupyterLab; this is the figure it first showed.</p>"
-                        if images else "<p class='cc-static'>Interactive demo: run this notebook in JupyterLab.</p>")
-                output["data"] = {"text/html": "".join(images) + note}
+    return re.sub(r"\(((?:\.\./)?(?:notebooks/)?\d\d_\w+\.ipynb)#([^)\s]+)\)", section, source)
 
 
-def _navigation(pages: list, index: int) -> str:
-    links = ['<a href="index.html">causal_course</a>']
-    if index > 0:
-        links.append(f'<a href="{pages[index - 1][0]}">&larr; {html.escape(pages[index - 1][1])}</a>')
-    if index < len(pages) - 1:
-        links.append(f'<a href="{pages[index + 1][0]}">{html.escape(pages[index + 1][1])} &rarr;</a>')
-    return NAV_STYLE + '<nav class="cc-nav">' + "".join(links) + "</nav>"
+def _folded_solution(code: str, cell_id: str) -> dict:
+    fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", code)), default=0))
+    outer = fence + "`"
+    return {"cell_type": "markdown", "id": cell_id, "metadata": {}, "source":
+            f"{outer}{{dropdown}} Show a solution\n:class-container: cc-solution\n\n"
+            f"{fence}python\n{code}\n{fence}\n{outer}\n"}
 
 
-def _exercise_notebook(solution_path: Path):
-    """The exercise twin of a solution, with each solution folded under its stub."""
-    import nbformat
-
-    from causal_course.authoring.exercises import make_exercise_notebook
-
-    solution = nbformat.read(solution_path, as_version=4)
-    exercise = nbformat.from_dict(make_exercise_notebook(json.loads(nbformat.writes(solution))))
+def exercise_page(exercise: dict, solution: dict, name: str) -> dict:
+    """The exercise notebook, with each solution folded in a dropdown under its stub."""
+    if [c["cell_type"] for c in exercise["cells"]] != [c["cell_type"] for c in solution["cells"]]:
+        raise SystemExit(f"exercises/{name} and solutions/{name} do not have the same cells: "
+                         "regenerate the exercises with `causal-course exercises`.")
     cells = []
-    for solved, stub in zip(solution.cells, exercise.cells):
+    for stub, solved in zip(exercise["cells"], solution["cells"]):
         cells.append(stub)
-        if solved.source != stub.source and solved.cell_type == "code":
-            cells.append(nbformat.v4.new_markdown_cell(
-                "<details class='cc-solution'><summary>Show a solution</summary><pre><code>"
-                + html.escape(solved.source) + "</code></pre></details>"))
-    exercise.cells = cells
-    return exercise
+        if stub["cell_type"] == "code" and "".join(stub["source"]) != "".join(solved["source"]):
+            cells.append(_folded_solution("".join(solved["source"]), f"solution-{len(cells)}"))
+    return {**exercise, "cells": cells}
+
+
+def lay_out_book(book: Path, fast: bool) -> None:
+    """Write the book's sources (config, table of contents, home page, notebooks) into the folder `book`."""
+    import yaml
+
+    repository, version = project_settings()
+    if book.exists():
+        shutil.rmtree(book)
+    (book / "notebooks").mkdir(parents=True)
+    (book / "exercises").mkdir()
+    from causal_course.lessons import LESSONS  # the lesson registry: which lessons, in which order
+
+    lessons = {entry.slug: json.loads((ROOT / entry.notebook).read_text(encoding="utf-8")) for entry in LESSONS}
+    anchors = {name: _anchors(notebook) for name, notebook in lessons.items()}
+    chapters = []
+    lesson_entry = {entry.slug: entry for entry in LESSONS}.get
+    for name, lesson in lessons.items():
+        pages = [("notebooks", lesson)]
+        solution_path = ROOT / "solutions" / f"{name}.ipynb"
+        if lesson_entry(name).exercises:
+            exercise = json.loads((ROOT / "exercises" / f"{name}.ipynb").read_text(encoding="utf-8"))
+            pages.append(("exercises", exercise_page(exercise, json.loads(solution_path.read_text(encoding="utf-8")),
+                                                     f"{name}.ipynb")))
+        for folder, notebook in pages:
+            for cell in notebook["cells"]:
+                if cell["cell_type"] == "markdown":
+                    cell["source"] = _site_markdown("".join(cell["source"]), anchors)
+            (book / folder / f"{name}.ipynb").write_text(json.dumps(notebook, indent=1), encoding="utf-8")
+        chapter = {"file": f"notebooks/{name}"}
+        if len(pages) > 1:
+            chapter["sections"] = [{"file": f"exercises/{name}"}]
+        chapters.append(chapter)
+    (book / "index.md").write_text(HOME, encoding="utf-8")
+    (book / "_toc.yml").write_text(yaml.safe_dump({"format": "jb-book", "root": "index",
+                                                   "parts": [{"caption": "Lessons and exercises",
+                                                              "chapters": chapters}]}, sort_keys=False))
+    static = book / STATIC
+    static.mkdir()
+    (static / "course.css").write_text(STYLE, encoding="utf-8")
+    copy_mathjax(static)
+    config = {
+        "title": "causal_course",
+        "author": "the causal_course authors",
+        "copyright": "",
+        "only_build_toc_files": True,
+        "exclude_patterns": ["_build", "**.ipynb_checkpoints"],
+        "execute": {
+            "execute_notebooks": "force",  # every lesson, every build, on a fresh kernel
+            "exclude_patterns": ["exercises/*"],  # the stubs raise NotImplementedError by design
+            "timeout": EXECUTION_TIMEOUT,
+            "allow_errors": False,
+            "stderr_output": "remove",  # progress bars and warnings are noise on a page
+        },
+        "parse": {"myst_enable_extensions": ["colon_fence", "dollarmath", "amsmath"]},
+        "repository": {"url": f"https://github.com/{repository}", "branch": f"v{version}", "path_to_book": ""},
+        "launch_buttons": {"notebook_interface": "jupyterlab", "binderhub_url": "https://mybinder.org",
+                           "colab_url": "https://colab.research.google.com", "thebe": False},
+        "html": {"use_repository_button": True, "home_page_in_navbar": True, "use_multitoc_numbering": False,
+                 "extra_footer": f"Built {'in fast mode ' if fast else ''}from release v{version}."},
+        "sphinx": {
+            "local_extensions": {"site_widgets": str(ROOT / "scripts")},
+            "config": {
+                "extensions": EXTENSIONS,
+                "mathjax_path": MATHJAX_PATH,  # a path inside _static: no script from the web
+                "mathjax2_config": MATHJAX2_CONFIG,
+                "myst_update_mathjax": False,  # MyST's settings are for MathJax 3
+                "html_static_path": [STATIC],
+                "html_css_files": ["course.css"],
+                "nb_ipywidgets_js": {},  # the widgets are pictures (site_widgets): no widget JavaScript
+                "html_show_copyright": False,
+                "nb_execution_raise_on_error": True,  # a failing cell stops the build, with its traceback
+                "nb_execution_show_tb": True,
+                "myst_heading_anchors": 3,  # links to a section of another lesson
+            },
+        },
+    }
+    (book / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
 
 
 def build(out: Path, fast: bool) -> list[Path]:
-    import nbformat
-    from nbclient import NotebookClient
-    from nbconvert import HTMLExporter
-
+    jupyter_book = Path(sys.executable).parent / "jupyter-book"
+    if not jupyter_book.exists():
+        raise SystemExit(f"The site is built with Jupyter Book, and {jupyter_book} is missing: "
+                         "pip install -e '.[dev]' (the dev extras have jupyter-book<2).")
+    env = dict(os.environ)
     if fast:
-        os.environ["CAUSAL_COURSE_FAST"] = "1"
+        env["CAUSAL_COURSE_FAST"] = "1"
     # The kernels draw with the inline backend, as in JupyterLab: with MPLBACKEND=Agg inherited (the test suite
     # sets it), every plt.show() figure would silently be missing from the site.
-    os.environ.pop("MPLBACKEND", None)
-    out.mkdir(parents=True, exist_ok=True)
-    lessons = sorted((ROOT / "notebooks").glob("*.ipynb"))
-    solved = {p.stem: p for p in sorted((ROOT / "solutions").glob("*.ipynb"))}
-    pages = []  # (file name, title, notebook)
-    for path in lessons:
-        notebook = nbformat.read(path, as_version=4)
-        start = time.perf_counter()
-        NotebookClient(notebook, timeout=600, kernel_name="python3", store_widget_state=True,
-                       resources={"metadata": {"path": str(path.parent)}}).execute(stderr=subprocess.DEVNULL)
-        print(f"executed {path.name} in {time.perf_counter() - start:.1f} s", flush=True)
-        _static_widgets(notebook)
-        pages.append((f"{path.stem}.html", _title(notebook), notebook))
-        if path.stem in solved:
-            exercise = _exercise_notebook(solved[path.stem])
-            pages.append((f"{path.stem}_exercises.html", f"Exercises {path.stem[:2]}", exercise))
-    copy_mathjax(out)
-    exporter = HTMLExporter(template_name="lab", mathjax_url=MATHJAX_URL)
-    written = []
-    for index, (name, title, notebook) in enumerate(pages):
-        for cell in notebook.cells:
-            if cell.cell_type == "markdown":
-                cell.source = _plain_links(cell.source)
-                # links between notebooks point at their pages on the site; exercises and solutions share a page
-                cell.source = re.sub(r"\((?:\.\./)?(?:exercises|solutions)/(\d\d_[\w]+)\.ipynb(#[^)\s]*)?\)",
-                                     r"(\1_exercises.html\2)", cell.source)
-                cell.source = re.sub(r"\((?:\.\./)?(?:notebooks/)?(\d\d_[\w]+)\.ipynb(#[^)\s]*)?\)", r"(\1.html\2)",
-                                     cell.source)
-        body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": title}})
-        body = REQUIRE_JS.sub("", body)
-        body = body.replace("<body", "<body data-cc-page", 1)
-        body = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + _navigation([(n, t) for n, t, _ in pages], index), body,
-                      count=1)
-        (out / name).write_text(body, encoding="utf-8")
-        written.append(out / name)
-    items = "".join(f'<li><a href="{name}">{html.escape(title)}</a></li>' for name, title, _ in pages)
-    (out / "index.html").write_text(
-        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>causal_course</title>" + NAV_STYLE + "</head><body>"
-        + '<nav class="cc-nav"><a href="index.html">causal_course</a></nav>'
-        + "<main style='font:16px sans-serif;max-width:800px;margin:24px auto'><h1>causal_course</h1>"
-        + "<p>How learners (people, agents, language models) acquire causal knowledge and causal strategies. "
-        + "Each lesson was run top to bottom to make these pages; open the notebooks in JupyterLab for the live "
-        + "widgets.</p><ol>" + items + "</ol></main></body></html>", encoding="utf-8")
-    return [out / "index.html", *written]
+    env.pop("MPLBACKEND", None)
+    book = out.parent / f"{out.name}_book"
+    lay_out_book(book, fast)
+    # -W: a warning (a failed cell, a broken cross-reference, an unknown output) fails the build
+    command = [str(jupyter_book), "build", str(book), "--builder", "html", "-W", "-n", "--keep-going"]
+    print("$ " + " ".join(command), flush=True)
+    result = subprocess.run(command, env=env)
+    if result.returncode != 0:
+        raise SystemExit(f"jupyter-book build failed (exit {result.returncode}): see its messages above; the "
+                         f"executed notebooks and their reports are in {book / '_build'}.")
+    if out.exists():
+        shutil.rmtree(out)
+    shutil.copytree(book / "_build" / "html", out)
+    return site_pages(out)
+
+
+def site_pages(out: Path) -> list[Path]:
+    """The site's pages (not the theme's HTML snippets in _static)."""
+    return sorted(p for p in out.glob("**/*.html") if not p.relative_to(out).parts[0].startswith("_"))
 
 
 class _Links(HTMLParser):
     def __init__(self):
         super().__init__()
-        self.links, self.images, self.scripts, self.ids = [], [], [], set()
+        self.links, self.images, self.scripts, self.styles, self.ids = [], [], [], [], set()
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if attrs.get("id"):
-            self.ids.add(unquote(attrs["id"]))  # nbconvert writes heading ids percent-encoded
+            self.ids.add(unquote(attrs["id"]))
         if tag == "a" and attrs.get("href"):
             self.links.append(attrs["href"])
         if tag == "img":
             self.images.append(attrs.get("src") or "")
         if tag == "script" and attrs.get("src"):
             self.scripts.append(attrs["src"])
+        if tag == "link" and attrs.get("href") and set((attrs.get("rel") or "").split()) & {"stylesheet", "preload",
+                                                                                             "icon", "modulepreload"}:
+            self.styles.append(attrs["href"])
+
+
+WEB = ("http://", "https://", "//")
+CSS_WEB = re.compile(r"""(?:url\(\s*['"]?|@import\s+['"])((?:https?:)?//[^'")\s]+)""")
 
 
 def check_site(out: Path) -> list[str]:
-    """Broken relative links, missing images or scripts, and images or scripts loaded from the web, page by page."""
+    """Broken relative links, missing images, scripts or stylesheets, and anything loaded from the web."""
     problems = []
-    pages = sorted(out.glob("*.html"))
+    pages = site_pages(out)
     if not pages:
         return [f"no pages in {out}"]
     parsed = {}
     for page in pages:
-        parsed[page.name] = _Links()
-        parsed[page.name].feed(page.read_text(encoding="utf-8"))
+        parsed[page] = _Links()
+        parsed[page].feed(page.read_text(encoding="utf-8"))
+
+    def local(page: Path, url: str) -> Path:
+        return (page.parent / unquote(urlsplit(url).path)).resolve() if urlsplit(url).path else page.resolve()
+
     for page in pages:
-        parser = parsed[page.name]
+        name, parser = page.relative_to(out).as_posix(), parsed[page]
         for link in parser.links:
-            if link.startswith(("http://", "https://", "mailto:")):
+            if link.startswith((*WEB, "mailto:", "javascript:")):
                 continue
-            target, _, fragment = link.partition("#")
-            target = target or page.name
-            if not (out / target).exists():
-                problems.append(f"{page.name}: broken link {link}")
+            target, fragment = local(page, link), urlsplit(link).fragment
+            if not target.exists():
+                problems.append(f"{name}: broken link {link}")
             elif fragment not in ("", "top") and target in parsed and unquote(fragment) not in parsed[target].ids:
-                problems.append(f"{page.name}: link to a missing section {link}")
-        for src in parser.images:
-            if src.startswith("data:image/"):
-                continue
-            if src.startswith(("http://", "https://")):
-                problems.append(f"{page.name}: image loaded from the web {src[:80]}")
-            elif not (out / src).exists():
-                problems.append(f"{page.name}: missing image {src[:80]}")
-        for src in parser.scripts:
-            if src.startswith(("http://", "https://", "//")):
-                problems.append(f"{page.name}: script loaded from the web {src[:80]}")
-            elif not (out / src.split("?")[0]).exists():
-                problems.append(f"{page.name}: missing script {src[:80]}")
+                problems.append(f"{name}: link to a missing section {link}")
+        for kind, sources in (("image", parser.images), ("script", parser.scripts), ("stylesheet", parser.styles)):
+            for src in sources:
+                if src.startswith("data:"):
+                    continue
+                if src.startswith(WEB):
+                    problems.append(f"{name}: {kind} loaded from the web {src[:80]}")
+                elif not local(page, src).exists():
+                    problems.append(f"{name}: missing {kind} {src[:80]}")
+    for css in sorted(out.glob("**/*.css")):
+        for url in CSS_WEB.findall(css.read_text(encoding="utf-8", errors="replace")):
+            problems.append(f"{css.relative_to(out).as_posix()}: stylesheet loads from the web {url[:80]}")
     return problems
 
 
@@ -249,7 +311,7 @@ def main() -> int:
     parser.add_argument("--fast", action="store_true", help="shrink training budgets (CAUSAL_COURSE_FAST=1)")
     parser.add_argument("--check", metavar="DIR", help="only check an existing site")
     args = parser.parse_args()
-    out = Path(args.check or args.out)
+    out = Path(args.check or args.out).resolve()
     if not args.check:
         start = time.perf_counter()
         pages = build(out, args.fast)
@@ -257,7 +319,8 @@ def main() -> int:
     problems = check_site(out)
     for problem in problems:
         print(problem, file=sys.stderr)
-    verdict = "no broken links, missing images or scripts from the web" if not problems else f"{len(problems)} problem(s)"
+    verdict = ("no broken links, missing images or scripts, nothing from the web" if not problems
+               else f"{len(problems)} problem(s)")
     print("site check: " + verdict)
     return 1 if problems else 0
 

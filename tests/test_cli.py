@@ -145,6 +145,13 @@ def test_experiment_mixtures_json_contract():
             if cell is not None:
                 assert cell["low"] <= cell["mean"] <= cell["high"] and len(cell["values"]) == 2
     assert data["heldout"]["asked_experimenter"][1] is not None
+    # worked by hand from the per-seed values: with 2 seeds the 95 % half-width is t(0.975, 1) * sd / sqrt(2)
+    cell = data["heldout"]["episodes"][1]
+    a, b = cell["values"]
+    assert cell["mean"] == pytest.approx((a + b) / 2, abs=1e-4)
+    assert cell["high"] - cell["mean"] == pytest.approx(12.706 * abs(a - b) / 2, abs=2e-4)
+    # an all-observer mixture (share 0) is the same data whoever the absent experimenter would have been
+    assert data["heldout"]["random"][0]["values"] == data["heldout"]["episodes"][0]["values"]
 
 
 def test_experiment_passive_seeds_env_json():
@@ -169,6 +176,9 @@ def test_experiment_cues_json():
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert {"heldout_combinations", "interventions_on_uncued_share", "steps_used"} <= set(data)
+    # a cue marks 2 or 3 variables and the cued expert tries each once; the uncued expert uses all 5 steps
+    assert 2.0 <= data["steps_used"]["cued_expert"] <= 3.0 and data["steps_used"]["uncued_expert"] == 5.0
+    assert all(0.0 <= share <= 1.0 for share in data["interventions_on_uncued_share"].values())
 
 
 @pytest.mark.parametrize("args,message", [
@@ -190,6 +200,8 @@ def test_experiment_confounding_json_contract():
     data = json.loads(result.stdout)
     for row in data["conditions"]:
         assert {"explanation", "confounded_share", "colour", "shape", "texture", "none"} <= set(row)
+        # every deconfounded choice is the odd one in exactly one feature, or in none: the shares add up to 1
+        assert row["colour"] + row["shape"] + row["texture"] + row["none"] == pytest.approx(1.0, abs=2e-4)
 
 
 def test_experiment_explanations_json_contract():
@@ -197,7 +209,11 @@ def test_experiment_explanations_json_contract():
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert set(data["curves"]) == {"none", "effects", "justification", "step_effects"}
-    assert len(data["lambda_sweep"]["heldout"]) == len(data["lambda_sweep"]["lambdas"])
+    sweep = data["lambda_sweep"]
+    assert len(sweep["heldout"]) == len(sweep["lambdas"])
+    # lambda = 0 switches the explanation off: the same model as training with no explanation at all
+    assert sweep["heldout"][sweep["lambdas"].index(0.0)] == data["curves"]["none"]["heldout"][-1]
+    assert all(-1.0 <= v <= 1.0 for curve in data["curves"].values() for v in curve["heldout"])
 
 
 @SEALED
@@ -234,6 +250,8 @@ def test_experiment_structure_json_and_text():
     assert data["experiment"] == "structure" and data["seed"] == 2 and data["n_seeds"] == 3
     assert set(data["entropy"]) == {"observe", "random", "greedy"}
     assert all(len(v) == len(data["samples"]) for v in data["entropy"].values())
+    # before any sample the posterior is uniform over the 25 DAGs on 3 variables: log2(25) = 4.644 bits
+    assert all(v[0] == pytest.approx(4.6439, abs=1e-3) for v in data["entropy"].values())
     text = run("experiment", "structure", "--fast")
     assert text.returncode == 0 and "greedy" in text.stdout and "4.64" in text.stdout
 

@@ -25,7 +25,33 @@ def batch():
     return expert_episodes(128, np.random.default_rng(0))
 
 
-def test_targets_by_hand(batch):
+def test_targets_of_one_episode_worked_by_hand():
+    """X0 -> X1 (+1), X1 -> X3 (-1), X2 -> X3 (+1); target X3. The expert did X2, then X0, then observed three
+    times, and raised X2 (goal action 2 * 2 + 0 = 4). Every expected value below is written out by hand."""
+    from causal_course.worlds.dag_episodes import EpisodeBatch
+
+    weights = np.zeros((1, 5, 5))
+    weights[0, 0, 1], weights[0, 1, 3], weights[0, 2, 3] = 1.0, -1.0, 1.0
+    effects = np.array([[[1, 1, 0, -1, 0],  # total effects, row = cause: X0 reaches X3 through X1 (1 * -1)
+                         [0, 1, 0, -1, 0],
+                         [0, 0, 1, 1, 0],
+                         [0, 0, 0, 1, 0],
+                         [0, 0, 0, 0, 1]]], dtype=float)
+    batch = EpisodeBatch(weights, effects, target=np.array([3]), actions=np.array([[3, 1, 0, 0, 0]]),
+                         values=np.zeros((1, 5, 5)), goal_action=np.array([4]))
+    assert explanation_targets(batch, "effects")["effects"].tolist() == [[-1.0, -1.0, 1.0, 1.0, 0.0]]
+    justification = explanation_targets(batch, "justification")
+    assert justification["step"].tolist() == [0] and justification["valid"].tolist() == [True]  # X2 was tried first
+    step_effects = explanation_targets(batch, "step_effects")
+    assert step_effects["classes"][0, 0].tolist() == [1, 1, 2, 2, 1]  # do(X2): X2 and X3 rise, the rest stay
+    assert step_effects["classes"][0, 1].tolist() == [2, 2, 1, 0, 1]  # do(X0): X0, X1 rise, X3 falls
+    assert step_effects["valid"].tolist() == [[True, True, False, False, False]]
+    never_tried = EpisodeBatch(weights, effects, np.array([3]), np.array([[1, 0, 0, 0, 0]]), np.zeros((1, 5, 5)),
+                               np.array([4]))
+    assert explanation_targets(never_tried, "justification")["valid"].tolist() == [False]
+
+
+def test_targets_agree_with_the_worlds_on_many_episodes(batch):
     b = 0
     effects = explanation_targets(batch, "effects")["effects"][b]
     assert np.allclose(effects, batch.effects[b, :, batch.target[b]])

@@ -213,6 +213,11 @@ def test_experiment_mixtures_fast_contract():
     other = mixtures(seed=2, fast=True, shares=[0.0, 0.5, 1.0], n_seeds=1, n_steps=3, n_test=30)
     merged = merge_mixtures([result, other])
     assert merged["seeds"] == [0, 1, 2] and len(merged["conditions"]["tagged"]["per_seed"][1]) == 3
+    # seeds are independent: merging seeds {0, 1} and {2} is the sweep over seeds {0, 1, 2}, value for value
+    direct = mixtures(seed=0, fast=True, shares=[0.0, 0.5, 1.0], n_seeds=3, n_steps=3, n_test=30)
+    assert merged["conditions"] == direct["conditions"] and merged["heldout"] == direct["heldout"]
+    values = merged["heldout"]["episodes"][2]["values"]
+    assert merged["heldout"]["episodes"][2]["mean"] == pytest.approx(sum(values) / 3, abs=1e-4)
     with pytest.raises(ValueError, match="unknown condition"):
         mixtures(fast=True, conditions=["everything"], n_steps=1)
 

@@ -93,7 +93,14 @@ def test_baselines_scores():
     scores["memorising"] = evaluate_agent(B.memorising_agent_from(training.goal_action, training.target),
                                           tests["heldout"], rng)
     assert scores["causal_inference"] > 0.99
-    assert 0.3 < scores["correlational"] < 0.6
+    # the correlational agent sees 5 observations, the budget of 5 experiments (pinned here); on 8 other seeds of
+    # this size it scores 0.452 (sd 0.009); with 3 observations 0.36
+    import inspect
+
+    from causal_course.worlds.dag_episodes import N_EXPLORATION_STEPS
+
+    assert inspect.signature(B.correlational_agent).parameters["n_samples"].default == N_EXPLORATION_STEPS == 5
+    assert 0.42 < scores["correlational"] < 0.49
     assert abs(scores["random"]) < 0.1 and abs(scores["memorising"]) < 0.1
     assert scores["regression_5"] < scores["regression_unlimited"]
 
