@@ -28,6 +28,7 @@ from causal_course.learners.mixtures import mixture_sampler  # noqa: E402
 from causal_course.learners.models import build_model  # noqa: E402
 from causal_course.learners.training import train_behaviour_cloning  # noqa: E402
 from causal_course.paths import DATA_DIR  # noqa: E402
+from causal_course.seeds import stream  # noqa: E402
 from causal_course.statistics import format_interval, interval_record, mean_with_interval  # noqa: E402
 from causal_course.worlds.dag_episodes import goal_from_logged_evidence, goal_reward, normalised_reward  # noqa: E402
 
@@ -35,12 +36,12 @@ RESULTS_NAME = "observer_curve_results"
 
 
 def run_seed(seed: int, checkpoints: list, n_test: int, threads: int) -> list:
-    heldout = make_test_sets(n_test, np.random.default_rng(seed + 5_000))["heldout"]
+    heldout = make_test_sets(n_test, stream(seed, "test_episodes"))["heldout"]
 
     def checkpoint(model, step):
         point = {"step": step}
         for mode, sample in (("sampled", True), ("greedy", False)):
-            actions, values, goal = rollout(model, heldout.worlds, heldout.target, np.random.default_rng(seed + 2_000),
+            actions, values, goal = rollout(model, heldout.worlds, heldout.target, stream(seed, "model_actions"),
                                             sample=sample, seed=seed)
             reward = goal_reward(heldout.effects, heldout.target, goal)
             point[f"heldout_{mode}"] = normalised_reward(reward, heldout.optimal_reward)
@@ -54,7 +55,7 @@ def run_seed(seed: int, checkpoints: list, n_test: int, threads: int) -> list:
                                       callback_at=set(checkpoints))
     for point in history.checkpoints:
         point["seconds"] = round(history.seconds[point["step"] - 1], 1)
-    observer = evaluate_agent(regression_agent, heldout, np.random.default_rng(seed + 3_000))
+    observer = evaluate_agent(regression_agent, heldout, stream(seed, "baseline_actions"))
     return history.checkpoints, observer
 
 

@@ -31,6 +31,7 @@ from causal_course.learners.models import build_model, count_parameters  # noqa:
 from causal_course.learners.pretrained import save_pretrained  # noqa: E402
 from causal_course.learners.training import expert_sampler, train_behaviour_cloning  # noqa: E402
 from causal_course.paths import DATA_DIR  # noqa: E402
+from causal_course.seeds import stream  # noqa: E402
 from causal_course.statistics import format_interval, mean_with_interval, paired_difference  # noqa: E402
 from causal_course.studies.passive import PASSIVE_STEPS, evaluate_everything  # noqa: E402
 from causal_course.worlds.dag_episodes import ENVIRONMENTS, expert_episodes  # noqa: E402
@@ -50,12 +51,12 @@ def generator_speed(n_episodes: int = 100_000, repeats: int = 3) -> list:
 
 def run_seed(seed: int, architecture: str, checkpoints: list, n_test: int, threads: int, env: str = "standard",
              sizes: dict | None = None, learning_rate: float = 5e-3, weight_decay: float = 0.01):
-    test_sets = make_test_sets(n_test, np.random.default_rng(seed + 5_000), env)
+    test_sets = make_test_sets(n_test, stream(seed, "test_episodes"), env)
     model = build_model(architecture, seed=seed, **(sizes or {}))
 
     def checkpoint(model, step):
         return {"step": step, **{name: evaluate_agent(model_agent(model, seed=seed), test_set,
-                                                       np.random.default_rng(seed + 2_000))
+                                                       stream(seed, "model_actions"))
                                   for name, test_set in test_sets.items()}}
 
     history = train_behaviour_cloning(model, max(checkpoints), np.random.default_rng(seed), progress=False,

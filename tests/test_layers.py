@@ -27,7 +27,7 @@ RANKS = {
     "authoring": 6,
     "cli": 7,  # cli.py, __main__.py
 }
-BASE_MODULES = {"config", "paths", "validation", "statistics", "torch_setup", "lessons", "__init__"}
+BASE_MODULES = {"config", "paths", "validation", "statistics", "torch_setup", "lessons", "seeds", "__init__"}
 CLI_MODULES = {"cli", "__main__"}
 
 

@@ -11,6 +11,7 @@ from conftest import exercise_controls  # noqa: E402
 from causal_course.learners.evaluation import make_test_sets  # noqa: E402
 from causal_course.learners.models import build_model  # noqa: E402
 from causal_course.learners.pretrained import load_pretrained  # noqa: E402
+from causal_course.seeds import stream  # noqa: E402
 from causal_course.statistics import mean_and_standard_error  # noqa: E402
 from causal_course.studies.results import load_results  # noqa: E402
 from causal_course.viz.results import render_learning_curves, render_method_comparison  # noqa: E402
@@ -69,8 +70,8 @@ def test_shipped_weights_and_results_load_and_agree():
     from causal_course.learners.evaluation import evaluate_agent, model_agent
 
     seed = results["transformer"]["seeds"][0]
-    heldout = make_test_sets(1000, np.random.default_rng(seed + 5_000))["heldout"]
-    score = evaluate_agent(model_agent(model, sample=True, seed=seed), heldout, np.random.default_rng(seed + 2_000))
+    heldout = make_test_sets(1000, stream(seed, "test_episodes"))["heldout"]
+    score = evaluate_agent(model_agent(model, sample=True, seed=seed), heldout, stream(seed, "model_actions"))
     assert score == pytest.approx(runs[0]["heldout"]["model"], abs=1e-9)
     with pytest.raises(FileNotFoundError, match="benchmarks/passive.py"):
         load_pretrained("nothing_here")

@@ -14,6 +14,7 @@ from causal_course.learners.evaluation import (
 )
 from causal_course.learners.models import FEATURES, SEQUENCE_LENGTH, build_model, count_parameters, encode_episodes
 from causal_course.learners.training import imitation_loss, train_behaviour_cloning
+from causal_course.seeds import stream
 from causal_course.worlds.dag_episodes import expert_episodes
 
 
@@ -131,7 +132,6 @@ def test_encoded_tokens_are_pinned():
 
 def test_the_shipped_model_still_scores_what_its_cache_says():
     """The pretrained weights, run on the benchmark's own test episodes, give the cached score (issue 15)."""
-    import numpy as np
 
     from causal_course.learners.evaluation import evaluate_agent, make_test_sets, model_agent
     from causal_course.learners.pretrained import load_pretrained
@@ -140,8 +140,8 @@ def test_the_shipped_model_still_scores_what_its_cache_says():
     model, info = load_pretrained("passive_transformer_seed0")
     cached = next(r for r in load_results("passive_results")["transformer"]["runs"] if r["seed"] == info["seed"])
     seed = info["seed"]
-    test_sets = make_test_sets(1000, np.random.default_rng(seed + 5_000))  # as benchmarks/passive.py draws them
+    test_sets = make_test_sets(1000, stream(seed, "test_episodes"))  # as benchmarks/passive.py draws them
     for name in ("heldout", "critical"):
         greedy = evaluate_agent(model_agent(model, sample=False, seed=seed), test_sets[name],
-                                np.random.default_rng(seed + 2_000))
+                                stream(seed, "model_actions"))
         assert abs(greedy - cached[name]["model_greedy"]) < 0.01, (name, greedy, cached[name]["model_greedy"])

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from causal_course.seeds import stream_seed
 from causal_course.validation import check_rng
 from causal_course.worlds import lane_keeping as lk
 
@@ -108,7 +109,7 @@ def dagger_study(seed: int = 0, rounds: int = 3, n_demonstrations: int = 10, n_t
     demonstrations = lk.drive(lk.expert_policy, n_demonstrations, longest, rng, gust=gust)
     policy = behaviour_cloning(demonstrations)
     features, labels = demonstrations.observations[demonstrations.on_road], demonstrations.actions[demonstrations.on_road]
-    test_seed = seed + 10_000  # the same test roads and gusts for every policy
+    test_seed = stream_seed(seed, "test_roads")  # the same test roads and gusts for every policy
 
     def test_same(p):
         return errors_by_horizon(lk.drive(p, n_test, longest, np.random.default_rng(test_seed), gust=gust), horizons)

@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from causal_course.config import budget
+from causal_course.seeds import stream
 from causal_course.studies.common import (
     _check_list,
     _check_run,
@@ -45,7 +44,7 @@ def confounding(seed: int = 0, fast: bool = False, confounded_shares=None, n_see
     for explanation in EXPLANATION_CHOICES:
         for share in shares:
             runs = [evaluate_odd_one_out(train_odd_one_out(explanation, share, seed=s, n_steps=n_steps),
-                                         np.random.default_rng(s + 6_000), n_test) for s in seeds]
+                                         stream(s, "odd_one_out_test"), n_test) for s in seeds]
             row = {"explanation": explanation, "confounded_share": share}
             for key in runs[0]:
                 mean, se = mean_and_standard_error([run[key] for run in runs])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from causal_course.config import budget
+from causal_course.seeds import stream
 from causal_course.studies.common import (
     TEST_EPISODES_FAST,
     _check_run,
@@ -80,7 +81,7 @@ def cue_test_sets(seed: int, n_test: int, env: str = "standard") -> dict:
     check_seed(seed)
     check_positive_count(n_test, "n_test", 1000)
     check_env(env)
-    rng = np.random.default_rng(seed + 5_000)
+    rng = stream(seed, "test_episodes")
     return {"trained_combinations": cue_episodes(n_test, rng, 1.0, "train", env=env),
             "heldout_combinations": cue_episodes(2 * n_test, rng, 1.0, "heldout", env=env)[:n_test],
             "uncued": cue_episodes(n_test, rng, 0.0, "train", env=env)}
@@ -95,14 +96,14 @@ def evaluate_cue_model(model, seed: int, n_test: int, env: str = "standard") -> 
     tests = cue_test_sets(seed, n_test, env)  # checks seed, n_test and env
     reward, outside, used = {}, {}, {}
     for name, test in tests.items():
-        actions, _, goal = rollout(model, test.worlds, test.target, np.random.default_rng(seed + 2_000), sample=True,
+        actions, _, goal = rollout(model, test.worlds, test.target, stream(seed, "model_actions"), sample=True,
                                    seed=seed, cue=test.cue)
         reward[name] = round(normalised_reward(goal_reward(test.effects, test.target, goal), test.optimal_reward), 4)
         used[name] = round(experiments_per_episode(actions), 3)
         if name != "uncued":
             outside[name] = round(interventions_outside_cue(actions, test.cue), 4)
     held = tests["heldout_combinations"]
-    actions, _, goal = rollout(model, held.worlds, held.target, np.random.default_rng(seed + 2_000), sample=True,
+    actions, _, goal = rollout(model, held.worlds, held.target, stream(seed, "model_actions"), sample=True,
                                seed=seed)  # the same episodes with the cue hidden
     reward["heldout_combinations_cue_hidden"] = round(
         normalised_reward(goal_reward(held.effects, held.target, goal), held.optimal_reward), 4)

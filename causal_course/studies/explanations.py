@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from causal_course.config import budget
+from causal_course.seeds import stream
 from causal_course.studies.common import (
     TEST_EPISODES_FAST,
     _check_list,
@@ -58,7 +59,7 @@ def train_with_explanation(kind: str, lam: float, seed: int, n_steps: int, check
 
     def checkpoint(model, step):
         return {"step": step, **{name: evaluate_agent(model_agent(model, seed=seed), test_sets[name],
-                                                      np.random.default_rng(seed + 2_000))
+                                                      stream(seed, "model_actions"))
                                  for name in ("heldout", "critical")}}
 
     history = train_behaviour_cloning(model, n_steps, np.random.default_rng(seed), progress=progress,
@@ -86,7 +87,7 @@ def explanations(seed: int = 0, fast: bool = False, kinds=None, lambdas=None, sw
     checkpoints = list(budget(EXPLANATION_CHECKPOINTS, EXPLANATION_CHECKPOINTS_FAST, fast))
     n_test = n_test if n_test is not None else budget(1000, TEST_EPISODES_FAST, fast)
     seeds = [seed + k for k in range(n_seeds)]
-    tests = {s: make_test_sets(n_test, np.random.default_rng(s + 5_000)) for s in seeds}
+    tests = {s: make_test_sets(n_test, stream(s, "test_episodes")) for s in seeds}
     runs = {}
 
     def run(kind, lam):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from causal_course.config import budget
+from causal_course.seeds import stream, stream_seed
 from causal_course.studies.common import (
     _check_list,
     _check_run,
@@ -75,8 +76,8 @@ def return_conditioning(seed: int = 0, fast: bool = False, n_seeds: int = 3, ask
             data = mixed_demonstrations(rng, drivers, gusts=gusts)
             drive_returns = np.unique(data.drive_return)
             best = data.drive_return >= np.quantile(drive_returns, 0.75)
-            test_gust = np.random.default_rng(seed + s + 5000).choice(np.asarray(gusts), n_test)
-            test_seed = seed + s + 7000
+            test_gust = stream(seed + s, "test_gusts").choice(np.asarray(gusts), n_test)
+            test_seed = stream_seed(seed + s, "test_roads")
 
             def score(policy):
                 return float(achieved_return(policy, n_test, 200, test_seed, test_gust).mean())

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from causal_course.config import budget
+from causal_course.seeds import stream
 from causal_course.studies.common import (
     _check_list,
     _check_run,
@@ -110,14 +111,14 @@ def evaluate_mixture_model(model, test_sets: dict, seed: int, asked=(None,)) -> 
             for mode, sample in (("sampled", True), ("greedy", False)):
                 scores[f"{name}_{mode}{suffix}"] = evaluate_agent(
                     model_agent(model, sample=sample, seed=seed, source=source), test_set,
-                    np.random.default_rng(seed + 2_000))
-            forced = forced_goal_choice(model, test_set.worlds, test_set.target, np.random.default_rng(seed + 2_000),
+                    stream(seed, "model_actions"))
+            forced = forced_goal_choice(model, test_set.worlds, test_set.target, stream(seed, "model_actions"),
                                         seed=seed, source=source)
             scores[f"{name}_forced{suffix}"] = normalised_reward(
                 goal_reward(test_set.effects, test_set.target, forced), test_set.optimal_reward)
         heldout = test_sets["heldout"]
         for mode, sample in (("sampled", True), ("greedy", False)):
-            actions, _, _ = rollout(model, heldout.worlds, heldout.target, np.random.default_rng(seed + 4_000),
+            actions, _, _ = rollout(model, heldout.worlds, heldout.target, stream(seed, "exploration"),
                                     sample=sample, seed=seed, source=source)
             scores[f"observe_share_{mode}{suffix}"] = exploration_summary(actions)["observe_share"]
     return scores
@@ -151,9 +152,9 @@ def mixtures(seed: int = 0, fast: bool = False, shares=None, conditions=None, n_
     n_steps = n_steps if n_steps is not None else budget(MIXTURE_STEPS, MIXTURE_STEPS_FAST, fast)
     n_test = n_test if n_test is not None else budget(MIXTURE_TEST_EPISODES, MIXTURE_TEST_EPISODES_FAST, fast)
     seeds = [seed + k for k in range(n_seeds)]
-    tests = {s: make_test_sets(n_test, np.random.default_rng(s + 5_000), env) for s in seeds}
-    agents = {s: baseline_agents(np.random.default_rng(s + 1_000), env) for s in seeds}
-    baseline_runs = [{f"{group}_{name}": evaluate_agent(agents[s][name], tests[s][group], np.random.default_rng(s + 3_000))
+    tests = {s: make_test_sets(n_test, stream(s, "test_episodes"), env) for s in seeds}
+    agents = {s: baseline_agents(stream(s, "baselines"), env) for s in seeds}
+    baseline_runs = [{f"{group}_{name}": evaluate_agent(agents[s][name], tests[s][group], stream(s, "baseline_actions"))
                       for name in MIXTURE_BASELINES for group in ("heldout", "critical")} for s in seeds]
     trained = {}
 

@@ -7,6 +7,7 @@ import numpy as np
 
 from causal_course.config import budget
 from causal_course.learners import baselines
+from causal_course.seeds import stream
 from causal_course.studies.common import (
     TEST_EPISODES,
     TEST_EPISODES_FAST,
@@ -58,21 +59,21 @@ def evaluate_everything(model, test_sets: dict, seed: int, agents: dict | None =
     seed = check_seed(seed)
     _check_test_sets(test_sets, () if model is None else ("heldout", "critical"))
     env = next(iter(test_sets.values())).worlds.env
-    agents = agents if agents is not None else baseline_agents(np.random.default_rng(seed + 1_000), env)
+    agents = agents if agents is not None else baseline_agents(stream(seed, "baselines"), env)
     results = {}
     for name, test_set in test_sets.items():
         group = {}
         if model is not None:
             group["model"] = evaluate_agent(model_agent(model, sample=True, seed=seed), test_set,
-                                            np.random.default_rng(seed + 2_000))
+                                            stream(seed, "model_actions"))
             group["model_greedy"] = evaluate_agent(model_agent(model, sample=False, seed=seed), test_set,
-                                                   np.random.default_rng(seed + 2_000))
+                                                   stream(seed, "model_actions"))
         for agent_name, agent in agents.items():
-            group[agent_name] = evaluate_agent(agent, test_set, np.random.default_rng(seed + 3_000))
+            group[agent_name] = evaluate_agent(agent, test_set, stream(seed, "baseline_actions"))
         results[name] = group
     if model is not None:
         heldout = test_sets["heldout"]
-        actions, _, _ = rollout(model, heldout.worlds, heldout.target, np.random.default_rng(seed + 4_000),
+        actions, _, _ = rollout(model, heldout.worlds, heldout.target, stream(seed, "exploration"),
                                 sample=True, seed=seed)
         results["model_exploration"] = exploration_summary(actions)
         results["critical_choices"] = critical_choices(model, test_sets["critical"], seed)
@@ -90,9 +91,9 @@ def critical_choices(model, critical, seed: int) -> dict:
     from causal_course.learners.evaluation import forced_goal_choice, rollout
 
     seed = check_seed(seed)
-    _, _, goal = rollout(model, critical.worlds, critical.target, np.random.default_rng(seed + 2_000), sample=True,
+    _, _, goal = rollout(model, critical.worlds, critical.target, stream(seed, "model_actions"), sample=True,
                          seed=seed)
-    forced = forced_goal_choice(model, critical.worlds, critical.target, np.random.default_rng(seed + 2_000), seed=seed)
+    forced = forced_goal_choice(model, critical.worlds, critical.target, stream(seed, "model_actions"), seed=seed)
     return {"x0_share": round(float(np.mean(goal // 2 == 0)), 4),
             "x0_share_given_expert": round(float(np.mean(forced // 2 == 0)), 4)}
 
@@ -116,7 +117,7 @@ def passive(seed: int = 0, fast: bool = False, n_steps: int | None = None, archi
     check_env(env)
     n_steps = n_steps if n_steps is not None else budget(PASSIVE_STEPS, PASSIVE_STEPS_FAST, fast)
     n_test = n_test if n_test is not None else budget(TEST_EPISODES, TEST_EPISODES_FAST, fast)
-    test_sets = make_test_sets(n_test, np.random.default_rng(seed + 5_000), env)
+    test_sets = make_test_sets(n_test, stream(seed, "test_episodes"), env)
     model = build_model(architecture, seed=seed)
     history = train_behaviour_cloning(model, n_steps, np.random.default_rng(seed), progress=progress,
                                       n_threads=n_threads, make_batch=expert_sampler(env))
@@ -149,7 +150,7 @@ def baselines_by_env(seed: int = 0, fast: bool = False, envs=None, n_test: int |
     n_test = n_test if n_test is not None else budget(TEST_EPISODES, TEST_EPISODES_FAST, fast)
     result = {"experiment": "variants", "seed": seed, "test_episodes": n_test, "envs": {}}
     for env in envs:
-        test_sets = make_test_sets(n_test, np.random.default_rng(seed + 5_000), env)
+        test_sets = make_test_sets(n_test, stream(seed, "test_episodes"), env)
         scores = evaluate_everything(None, test_sets, seed)
         result["envs"][env] = {group: {k: round(v, 4) for k, v in values.items()} for group, values in scores.items()}
     return result

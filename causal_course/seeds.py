@@ -1,0 +1,47 @@
+"""Independent random streams from one seed: the only way a run derives more than one generator.
+
+A run has one seed. Its training draws from the seed's main stream, ``numpy.random.default_rng(seed)``;
+every other use (the test episodes, the baselines' memory, the model's and the baselines' actions
+during a test, ...) draws from a stream of its own, ``default_rng([seed, k])`` with a fixed ``k`` per
+use. NumPy's ``SeedSequence`` makes these streams independent for every pair of seeds and uses, which
+offsets (``seed + 5_000``) do not: seed 5,000's training would replay seed 0's test episodes.
+
+>>> main = stream(3, "main").random()
+>>> main == np.random.default_rng(3).random()
+True
+>>> stream(3, "test_episodes").random() == stream(3, "test_episodes").random() != main
+True
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from causal_course.validation import check_choice, check_seed
+
+# use -> k. Never renumber or reuse a k: cached results were drawn with these.
+STREAMS = {
+    "main": 0,  # default_rng(seed) itself: training batches, model initialisation
+    "baselines": 1,  # what the baseline agents learn from (the memorising agent's logs)
+    "model_actions": 2,  # the environment's noise while a model acts in a test
+    "baseline_actions": 3,  # the same for the baseline agents
+    "exploration": 4,  # the episodes on which a model's exploration is summarised
+    "test_episodes": 5,  # the test structures, targets and worlds
+    "odd_one_out_test": 6,  # lesson 06's deconfounded test scenes
+    "test_roads": 7,  # lesson 07's test roads and gusts
+    "test_gusts": 8,  # lesson 07's weather per test drive
+}
+
+
+def stream(seed: int, use: str) -> np.random.Generator:
+    """The generator for ``use`` (a key of :data:`STREAMS`) of the run with seed ``seed``."""
+    seed = check_seed(seed)
+    check_choice(use, tuple(STREAMS), "use")
+    return np.random.default_rng([seed, STREAMS[use]])
+
+
+def stream_seed(seed: int, use: str) -> int:
+    """An integer seed for ``use``, for functions that take a seed rather than a generator."""
+    seed = check_seed(seed)
+    check_choice(use, tuple(STREAMS), "use")
+    return int(np.random.SeedSequence([seed, STREAMS[use]]).generate_state(1, dtype=np.uint64)[0] >> 1)
