@@ -105,7 +105,7 @@ def test_cached_results_meet_the_lessons_claims():
     assert max(dagger["per_step_error"]["round 1"]) < 0.1 * max(cloning)
     rc = load_results("return_conditioning_results")["worlds"]
     skill, luck = rc["deterministic"], rc["lucky"]
-    assert skill["asked 190"] - skill["asked 190 se"] > skill["clone all"] + skill["clone all se"]
+    assert skill["asked 190"] - skill["asked 190_se"] > skill["clone all"] + skill["clone all_se"]
     assert luck["asked 190"] < skill["asked 190"] - 20
 
 

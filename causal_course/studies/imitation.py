@@ -96,6 +96,6 @@ def return_conditioning(seed: int = 0, fast: bool = False, n_seeds: int = 3, ask
                 summary["data"] = {d: round(float(np.mean(v)), 1) for d, v in values.items()}
                 continue
             mean, se = _mean_se(np.asarray(values)[:, None])
-            summary[name], summary[name + " se"] = round(mean[0], 1), round(se[0], 1)
+            summary[name], summary[name + "_se"] = round(mean[0], 1), round(se[0], 1)
         result["worlds"][world] = summary
     return result

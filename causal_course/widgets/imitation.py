@@ -75,7 +75,7 @@ def render_return_conditioning(results: dict, asked: int = 190, world: str = "de
     ax = fig.subplots()
     asked_values = results["asked"]
     achieved = [rows[f"asked {a}"] for a in asked_values]
-    errors = [rows[f"asked {a} se"] for a in asked_values]
+    errors = [rows[f"asked {a}_se"] for a in asked_values]
     ax.errorbar(asked_values, achieved, yerr=errors, color=PALETTE["blue"], marker="o", capsize=3,
                 label="return-conditioned driver")
     ax.plot(asked_values, asked_values, color="0.6", linewidth=0.8, label="achieved = asked")
