@@ -102,12 +102,15 @@ def test_cached_results_support_what_lesson_03_says():
     gap = paired_difference([r["heldout"]["model"] for r in confounded],
                             [r["heldout"]["regression_unlimited"] for r in confounded])
     assert gap["excludes_zero"] and gap["mean"] > 0  # "beats unlimited observation on held-out structures"
-    for group in ("heldout", "critical"):  # "... and on critical ones; a little below causal inference on both"
+    for group in ("heldout", "critical"):  # "... and on critical ones"
         models = [r[group]["model"] for r in confounded]
         beats = paired_difference(models, [r[group]["regression_unlimited"] for r in confounded])
         assert beats["excludes_zero"] and beats["mean"] > 0.1
-        below = paired_difference(models, [r[group]["causal_inference"] for r in confounded])
-        assert below["excludes_zero"] and -0.1 < below["mean"] < 0
+    # "a little below causal inference on held-out episodes; on critical ones about 0.06 lower, no difference shown"
+    below = {group: paired_difference([r[group]["model"] for r in confounded],
+                                      [r[group]["causal_inference"] for r in confounded]) for group in ("heldout", "critical")}
+    assert below["heldout"]["excludes_zero"] and -0.05 < below["heldout"]["mean"] < 0
+    assert not below["critical"]["excludes_zero"] and -0.1 < below["critical"]["mean"] < -0.03
     # the standard model: the issue's performance target, and "about 95 % X0 choices in these five seeds"
     standard = passive["transformer"]["runs"]
     assert mean_with_interval([r["heldout"]["model"] for r in standard])["mean"] >= 0.97
@@ -125,8 +128,11 @@ def test_cached_results_support_what_lesson_03_says():
     cues = load_results("cues_results")
     runs = cues["per_seed"]
     assert len(runs) >= 5
-    outside = mean_with_interval([r["interventions_on_uncued_share"]["heldout_combinations"] for r in runs])
-    assert outside["high"] < 0.02  # "almost only on the cued variables"
+    # "almost only on the cued variables (well under 1 % ... in four seeds, 2.75 % in the fifth)"; with that one
+    # seed the 5-seed interval reaches 2.1 %, so the claim is checked per seed
+    shares = sorted(r["interventions_on_uncued_share"]["heldout_combinations"] for r in runs)
+    assert all(share < 0.01 for share in shares[:-1]) and shares[-1] < 0.03
+    assert mean_with_interval(shares)["mean"] < 0.01
     saved = paired_difference([r["steps_used"]["heldout_combinations_cue_hidden"] for r in runs],
                               [r["steps_used"]["heldout_combinations"] for r in runs])
     assert saved["excludes_zero"] and saved["mean"] > 1.5
@@ -162,12 +168,21 @@ def test_cached_gru_tuning_supports_section_10():
     ablation = load_results("readings_ablation_results")["per_seed"]["with_readings"]
     assert min(r["critical_x0_share"] for r in ablation) > gru_x0
     assert gru_x0 < 0.7 and min(r["critical_choices"]["x0_share"] for r in transformer) > 0.9
+    # "between the two highest, held-out and critical reward still rise (both intervals exclude 0), and the rise of
+    # the X0 share is not shown"
+    top, below_top = single[-1], single[-2]
+    for metric in ("heldout", "critical"):
+        rise = paired_difference(top[metric]["values"], below_top[metric]["values"])
+        assert rise["excludes_zero"] and rise["mean"] > 0
+    assert not paired_difference(top["critical_x0_share"]["values"], below_top["critical_x0_share"]["values"])["excludes_zero"]
+    # "extra layers did not raise critical reward at 0.005, and made no difference shown on held-out reward either"
+    # (paired by seed against one layer of width 128 at the same learning rate)
+    for deep in (r for r in rows if r["n_layers"] > 1):
+        base = next(r for r in single if r["learning_rate"] == deep["learning_rate"])
+        assert not paired_difference(deep["heldout"]["values"], base["heldout"]["values"])["excludes_zero"]
+        raised = paired_difference(deep["critical"]["values"], base["critical"]["values"])
+        assert not (raised["excludes_zero"] and raised["mean"] > 0)
     # "the best configuration used the largest learning rate tried"
-    # "three layers lowered held-out reward slightly" at 0.005 (paired, interval excluding 0)
-    deep = next(r for r in rows if (r["width"], r["n_layers"]) == (72, 3))
-    base = next(r for r in single if r["learning_rate"] == deep["learning_rate"])
-    lower = paired_difference(deep["heldout"]["values"], base["heldout"]["values"])
-    assert lower["excludes_zero"] and lower["mean"] < 0
     best = max(rows, key=lambda row: row["critical"]["mean"])
     assert best["learning_rate"] == max(r["learning_rate"] for r in rows)
     gap = paired_difference([r["critical"]["model"] for r in transformer], best["critical"]["values"])

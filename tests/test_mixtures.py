@@ -233,11 +233,12 @@ def test_cached_sweep_supports_what_lesson_04_says(cached):
     seeds = partial(mixture_values, cached)
 
     regression = [run["heldout_regression_5_samples"] for run in cached["baselines_per_seed"]]
-    # 1. observers teach the observers' strategy: greedy within error, sampled somewhat below
+    # 1. observers teach the observers' strategy, a little less well at the lesson's budget: below it both greedy and
+    # sampled (both intervals exclude 0), greedy by less
     greedy = paired_difference(seeds("episodes", 0.0, "heldout_greedy"), regression)
-    assert not (greedy["excludes_zero"] and greedy["mean"] < 0)
     sampled = paired_difference(seeds("episodes", 0.0, "heldout_sampled"), regression)
-    assert sampled["mean"] < 0
+    assert greedy["excludes_zero"] and sampled["excludes_zero"]
+    assert sampled["mean"] < greedy["mean"] < 0
     # 2. a quarter of experimenters' logs teaches the model to use experiments
     for share in (0.25, 0.5, 0.75, 1.0):
         assert np.mean(seeds("episodes", share, "heldout_forced")) > 0.95
@@ -257,7 +258,7 @@ def test_cached_sweep_supports_what_lesson_04_says(cached):
     assert not paired_difference(greedy_mixed, correlational)["excludes_zero"]
     # 6. a random experimenter teaches little
     assert np.mean(seeds("random", 1.0, "heldout_sampled")) < 0.75
-    # source tags: asked as experimenter at 25 %, it recovers most of the 100 % reward (a loss of about 0.05 whose
+    # source tags: asked as experimenter at 25 %, it recovers most of the 100 % reward (a loss of about 0.04 whose
     # interval excludes 0), and gains against untagged
     asked = seeds("tagged", 0.25, "heldout_sampled_asked_experimenter")
     full = seeds("episodes", 1.0, "heldout_sampled")
@@ -273,11 +274,16 @@ def test_cached_sweep_supports_what_lesson_04_says(cached):
     assert not as_observer[0.25]["excludes_zero"]
     assert as_observer[0.5]["excludes_zero"] and as_observer[0.5]["mean"] < 0
     assert not as_observer[0.75]["excludes_zero"] and as_observer[0.75]["mean"] < as_observer[0.5]["mean"]
-    # the observer curve: at four times the budget the model is no longer told apart from the observers' strategy
+    # the observer curve: the gap to the observers' strategy shrinks at every checkpoint, yet at four times the budget
+    # the model is still below it (both intervals exclude 0)
     curve = load_results("observer_curve_results")
-    last = curve["curve"][-1]
     for kind in ("sampled", "greedy"):
-        assert not paired_difference(last[f"heldout_{kind}"]["values"], curve["observer_strategy"]["values"])["excludes_zero"]
+        gaps = [paired_difference(row[f"heldout_{kind}"]["values"], curve["observer_strategy"]["values"])
+                for row in curve["curve"]]
+        assert all(later["mean"] > earlier["mean"] for earlier, later in zip(gaps, gaps[1:]))
+        assert gaps[-1]["excludes_zero"] and gaps[-1]["mean"] < 0
+    agreement = [row["agrees_with_observer_greedy"]["mean"] for row in curve["curve"]]
+    assert agreement == sorted(agreement) and len(set(agreement)) == len(agreement)
     # the off-record expert's imitator: below even the honest observer's imitator
     off = [run["heldout_sampled"] for run in cached["off_record"]["per_seed"]]
     below = paired_difference(off, seeds("episodes", 0.0, "heldout_sampled"))
