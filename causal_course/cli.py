@@ -275,8 +275,10 @@ def _command_experiment(args, extra) -> int:
                   f"got {args.shares!r}.", file=sys.stderr)
             return 2
     result = experiment.run(seed=args.seed, fast=args.fast, n_seeds=args.seeds, env=args.env, shares=shares)
+    from causal_course.studies.records import json_default
+
     if args.json:
-        print(json.dumps(result))
+        print(json.dumps(result, default=json_default))
     else:
         print(format_experiment(result))
     return 0
@@ -284,6 +286,7 @@ def _command_experiment(args, extra) -> int:
 
 def format_experiment(result: dict) -> str:
     """Readable text for an experiment's result: scalars first, then one indented table per group."""
+    result = dict(result)  # a typed study result reads as its JSON object
     lines = [f"experiment {result.get('experiment', '')}"]
 
     def value_text(value) -> str:

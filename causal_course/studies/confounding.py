@@ -11,6 +11,7 @@ from causal_course.studies.common import (
     _check_run,
     _same,
 )
+from causal_course.studies.records import ConfoundingResult
 from causal_course.validation import (
     check_probability,
 )
@@ -51,5 +52,5 @@ def confounding(seed: int = 0, fast: bool = False, confounded_shares=None, n_see
                 mean, se = mean_and_standard_error([run[key] for run in runs])
                 row[key], row[f"{key}_se"] = round(mean, 4), round(se, 4)
             conditions.append(row)
-    return {"experiment": "confounding", "seeds": seeds, "n_steps": n_steps, "test_episodes": n_test,
-            "confounded_shares": shares, "explanations": list(EXPLANATION_CHOICES), "conditions": conditions}
+    return ConfoundingResult.from_json({"experiment": "confounding", "seeds": seeds, "n_steps": n_steps, "test_episodes": n_test,
+            "confounded_shares": shares, "explanations": list(EXPLANATION_CHOICES), "conditions": conditions})

@@ -10,6 +10,7 @@ from causal_course.studies.common import (
     TEST_EPISODES_FAST,
     _check_run,
 )
+from causal_course.studies.records import CuesResult
 from causal_course.validation import (
     check_n_samples,
     check_positive_count,
@@ -54,7 +55,7 @@ def cue_run(seed: int, n_steps: int, n_test: int, progress: bool = False, n_thre
     result = {"experiment": "cues", "seed": seed, "env": env, "n_steps": n_steps,
               "train_seconds": round(history.train_seconds, 2), "cued_share_in_training": CUED_SHARE}
     result.update(evaluate_cue_model(model, seed, n_test, env))
-    return model, result
+    return model, CuesResult.from_json(result)
 
 
 def train_cue_model(seed: int, n_steps: int, progress: bool = False, n_threads: int | None = None,

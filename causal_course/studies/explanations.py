@@ -13,6 +13,7 @@ from causal_course.studies.common import (
     _check_test_sets,
     _same,
 )
+from causal_course.studies.records import ExplanationsResult
 from causal_course.validation import (
     check_choice,
     check_n_samples,
@@ -116,4 +117,4 @@ def explanations(seed: int = 0, fast: bool = False, kinds=None, lambdas=None, sw
         sweep[f"{group}_curve"] = [f[0] for f in finals]
         sweep[f"{group}_curve_se"] = [f[1] for f in finals]
     result["lambda_sweep"] = sweep
-    return result
+    return ExplanationsResult.from_json(result)

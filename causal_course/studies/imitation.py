@@ -12,6 +12,7 @@ from causal_course.studies.common import (
     _mean_se,
     _same,
 )
+from causal_course.studies.records import DaggerStudyResult, ReturnConditioningResult
 from causal_course.validation import (
     check_finite_number,
     check_n_samples,
@@ -35,7 +36,7 @@ def dagger(seed: int = 0, fast: bool = False, n_seeds: int = 3, rounds: int | No
     for name in studies[0].curves:
         for key in ("per_step_error", "on_road"):
             result[key][name], result[key + "_se"][name] = _mean_se([s.curves[name][key] for s in studies])
-    return result
+    return DaggerStudyResult.from_json(result)
 
 
 RC_ASKED = (50, 100, 150, 175, 190)
@@ -97,4 +98,4 @@ def return_conditioning(seed: int = 0, fast: bool = False, n_seeds: int = 3, ask
             mean, se = _mean_se(np.asarray(values)[:, None])
             summary[name], summary[name + " se"] = round(mean[0], 1), round(se[0], 1)
         result["worlds"][world] = summary
-    return result
+    return ReturnConditioningResult.from_json(result)

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
 from causal_course.config import budget
@@ -12,6 +14,7 @@ from causal_course.studies.common import (
     _check_test_sets,
 )
 from causal_course.studies.passive import baseline_agents
+from causal_course.studies.records import MixturesResult
 from causal_course.validation import (
     check_choice,
     check_finite_number,
@@ -205,7 +208,7 @@ def summarise_mixtures(raw: dict) -> dict:
             headline["asked_experimenter"] = [None if s is None else s.get("heldout_sampled_asked_experimenter")
                                               for s in table["summary"]]
     result["heldout"] = headline
-    return result
+    return MixturesResult.from_json(result)
 
 
 def mixture_values(results: dict, condition: str, share: float, key: str) -> list:
@@ -228,7 +231,7 @@ def mixture_values(results: dict, condition: str, share: float, key: str) -> lis
 
 def merge_mixtures(parts: list) -> dict:
     """One sweep from sweeps over disjoint seeds (same shares, conditions and budget) (lesson 04)."""
-    if not isinstance(parts, (list, tuple)) or not parts or not all(isinstance(p, dict) for p in parts):
+    if not isinstance(parts, (list, tuple)) or not parts or not all(isinstance(p, Mapping) for p in parts):
         raise invalid("parts", "a non-empty list of mixtures() results", repr(parts)[:40],
                       "pass the sweeps to merge, e.g. [mixtures(seed=0), mixtures(seed=5)]", TypeError)
     first = parts[0]

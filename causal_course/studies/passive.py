@@ -14,6 +14,7 @@ from causal_course.studies.common import (
     _check_run,
     _check_test_sets,
 )
+from causal_course.studies.records import PassiveResult, VariantsResult
 from causal_course.validation import (
     check_rng,
     check_seed,
@@ -121,7 +122,7 @@ def passive(seed: int = 0, fast: bool = False, n_steps: int | None = None, archi
     history = train_behaviour_cloning(model, n_steps, np.random.default_rng(seed), progress=progress,
                                       n_threads=n_threads, make_batch=expert_sampler(env))
     results = evaluate_everything(model, test_sets, seed)
-    return {
+    return PassiveResult.from_json({
         "experiment": "passive",
         "seed": seed,
         "env": env,
@@ -132,7 +133,7 @@ def passive(seed: int = 0, fast: bool = False, n_steps: int | None = None, archi
         "episodes_seen": history.total_episodes,
         "test_episodes": n_test,
         **{key: ({k: round(v, 4) for k, v in value.items()}) for key, value in results.items()},
-    }
+    })
 
 
 def baselines_by_env(seed: int = 0, fast: bool = False, envs=None, n_test: int | None = None) -> dict:
@@ -152,4 +153,4 @@ def baselines_by_env(seed: int = 0, fast: bool = False, envs=None, n_test: int |
         test_sets = make_test_sets(n_test, np.random.default_rng(seed + 5_000), env)
         scores = evaluate_everything(None, test_sets, seed)
         result["envs"][env] = {group: {k: round(v, 4) for k, v in values.items()} for group, values in scores.items()}
-    return result
+    return VariantsResult.from_json(result)

@@ -11,6 +11,7 @@ from causal_course.studies.common import (
     _check_run,
     _mean_se,
 )
+from causal_course.studies.records import StructureResult
 from causal_course.validation import (
     check_integer,
     check_positive_count,
@@ -72,4 +73,4 @@ def structure(seed: int = 0, fast: bool = False, n_seeds: int = 3, batch_size: i
     for strategy in STRATEGIES:
         for key in ("entropy", "true_dag", "true_class"):
             result[key][strategy], result[key + "_se"][strategy] = _mean_se(per_seed[strategy][key])
-    return result
+    return StructureResult.from_json(result)
