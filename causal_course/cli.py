@@ -2,8 +2,8 @@
 
 Subcommands: ``lab``, ``check``, ``exercises [--check]``,
 ``grade PATH... [--timeout S] [--workers N] [--memory MB]
-[--extra-checks FILE] [--csv FILE] [--feedback DIR] [--json]`` and ``experiment NAME`` (experiments
-arrive with lessons 03 onwards).
+[--extra-checks FILE] [--csv FILE] [--feedback DIR] [--json]`` and ``experiment NAME`` (the studies of
+lessons 02 to 07, :mod:`causal_course.studies`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import sys
 import time
 
 
-class Experiment:
+class ExperimentCommand:
     """One ``causal-course experiment NAME``: the study function that runs it and the options it takes.
 
     ``function`` is ``"module.function"`` inside :mod:`causal_course.studies`.
@@ -49,16 +49,16 @@ class Experiment:
         return summarise_seeds(runs)
 
 
-# name -> Experiment; one per lesson experiment (lessons 02 to 07)
+# name -> ExperimentCommand; one per lesson experiment (lessons 02 to 07)
 EXPERIMENTS = {
-    "structure": Experiment("structure.structure", ("seeds",), seeds_parameter="n_seeds"),
-    "passive": Experiment("passive.passive", ("env", "seeds"), per_seed=True),
-    "cues": Experiment("cues.cues", ("env", "seeds"), per_seed=True),
-    "mixtures": Experiment("mixtures.mixtures", ("env", "seeds", "shares"), seeds_parameter="n_seeds"),
-    "explanations": Experiment("explanations.explanations", ("seeds",), seeds_parameter="n_seeds"),
-    "confounding": Experiment("confounding.confounding", ("seeds",), seeds_parameter="n_seeds"),
-    "dagger": Experiment("imitation.dagger", ("seeds",), seeds_parameter="n_seeds"),
-    "return-conditioning": Experiment("imitation.return_conditioning", ("seeds",), seeds_parameter="n_seeds"),
+    "structure": ExperimentCommand("structure.structure", ("seeds",), seeds_parameter="n_seeds"),
+    "passive": ExperimentCommand("passive.passive", ("env", "seeds"), per_seed=True),
+    "cues": ExperimentCommand("cues.cues", ("env", "seeds"), per_seed=True),
+    "mixtures": ExperimentCommand("mixtures.mixtures", ("env", "seeds", "shares"), seeds_parameter="n_seeds"),
+    "explanations": ExperimentCommand("explanations.explanations", ("seeds",), seeds_parameter="n_seeds"),
+    "confounding": ExperimentCommand("confounding.confounding", ("seeds",), seeds_parameter="n_seeds"),
+    "dagger": ExperimentCommand("imitation.dagger", ("seeds",), seeds_parameter="n_seeds"),
+    "return-conditioning": ExperimentCommand("imitation.return_conditioning", ("seeds",), seeds_parameter="n_seeds"),
 }
 
 
@@ -127,7 +127,7 @@ def _command_exercises(args, extra) -> int:
 
 
 def _command_grade(args, extra) -> int:
-    from causal_course.grading.sandbox_client import platform_problem
+    from causal_course.grading.worker_client import platform_problem
 
     problem = platform_problem()
     if problem:
@@ -163,7 +163,7 @@ def _command_grade(args, extra) -> int:
         print(f"error: {problem}", file=sys.stderr)
         return 2
     if options.sealed:
-        from causal_course.grading.isolation import probe
+        from causal_course.grading.sandbox import probe
 
         reason = probe()
         if reason:

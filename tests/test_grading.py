@@ -14,7 +14,7 @@ import pytest
 
 from causal_course.checks import exercises_for, lessons
 from causal_course.grading import GradingOptions, feedback_markdown, grade_submissions, is_check_cell, write_feedback
-from causal_course.grading.isolation import probe
+from causal_course.grading.sandbox import probe
 
 pytestmark = [pytest.mark.xdist_group("grading"),
               pytest.mark.skipif(probe() is not None and not os.environ.get("CI"),

@@ -19,7 +19,7 @@ from causal_course.learners.mixtures import (  # noqa: E402
     off_record_episodes,
     random_exploration,
 )
-from causal_course.studies.results import load_results  # noqa: E402
+from causal_course.studies.cache import load_results  # noqa: E402
 from causal_course.widgets.mixtures import mixture_summary, mixture_widget, render_mixture  # noqa: E402
 from causal_course.worlds.dag_episodes import is_heldout  # noqa: E402
 

@@ -26,7 +26,7 @@ CUED_SHARE = 0.5
 
 
 def cues(seed: int = 0, fast: bool = False, n_steps: int | None = None, n_test: int | None = None,
-         progress: bool = False, n_threads: int | None = None, env: str = "standard") -> dict:
+         progress: bool = False, n_threads: int | None = None, env: str = "standard") -> CuesResult:
     """Lesson 03: does a passively trained model learn to use relevance cues, also new combinations? (``experiment cues``)
 
     Trains the lesson-03 transformer on expert logs where half the episodes carry a cue (and the

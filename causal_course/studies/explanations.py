@@ -71,7 +71,7 @@ def train_with_explanation(kind: str, lam: float, seed: int, n_steps: int, check
 
 
 def explanations(seed: int = 0, fast: bool = False, kinds=None, lambdas=None, sweep_kind: str = "effects",
-                 n_seeds: int | None = None, n_test: int | None = None, progress: bool = False) -> dict:
+                 n_seeds: int | None = None, n_test: int | None = None, progress: bool = False) -> ExplanationsResult:
     """Lesson 05: learning curves with and without explanations, and a sweep of the weight lambda (``experiment explanations``)."""
     from causal_course.learners.evaluation import make_test_sets
     from causal_course.statistics import mean_and_standard_error

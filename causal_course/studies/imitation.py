@@ -19,7 +19,7 @@ from causal_course.validation import (
 )
 
 
-def dagger(seed: int = 0, fast: bool = False, n_seeds: int = 3, rounds: int | None = None) -> dict:
+def dagger(seed: int = 0, fast: bool = False, n_seeds: int = 3, rounds: int | None = None) -> DaggerStudyResult:
     """Lesson 07: per-step error and the share of cars on the road against the horizon, for behaviour
     cloning (round 0), DAgger rounds and the expert; mean and standard error over seeds ``seed``, ``seed + 1``, ..."""
     from causal_course.learners.imitation import dagger_study
@@ -49,7 +49,7 @@ RC_WORLDS = {
 }
 
 
-def return_conditioning(seed: int = 0, fast: bool = False, n_seeds: int = 3, asked=RC_ASKED) -> dict:
+def return_conditioning(seed: int = 0, fast: bool = False, n_seeds: int = 3, asked=RC_ASKED) -> ReturnConditioningResult:
     """Lesson 07: returns achieved by cloning everything, cloning the best quarter, and return-conditioned
     imitation asked for each return in ``asked``, in a world where returns reflect skill and one where
     they also reflect luck; mean and standard error over seeds."""

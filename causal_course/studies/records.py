@@ -1,6 +1,6 @@
 """Typed results of the course's studies: one small dataclass per ``causal-course experiment NAME``.
 
-Introduced in lesson 03. Each study returns one of these. It reads like the JSON object of the
+Introduced in lesson 02. Each study returns one of these. It reads like the JSON object of the
 course's contract (COURSE.md §5): ``result["heldout"]["model"]`` works on a fresh result and on a
 cached one loaded from ``causal_course/data`` alike, and :meth:`StudyResult.to_json` (or
 ``json.dumps(result, default=json_default)``) writes it. Key names are uniform: a summary over

@@ -24,7 +24,7 @@ STRUCTURE_SIMULATIONS, STRUCTURE_SIMULATIONS_FAST = 64, 16
 
 
 def structure(seed: int = 0, fast: bool = False, n_seeds: int = 3, batch_size: int = 5, n_rounds: int | None = None,
-              n_simulations: int | None = None, dag_indices=None, progress: bool = False) -> dict:
+              n_simulations: int | None = None, dag_indices=None, progress: bool = False) -> StructureResult:
     """Lesson 02: posterior entropy against samples for observing, random and greedy experiments.
 
     For each of ``n_seeds`` seeds (``seed``, ``seed + 1``, ...) and each true DAG on 3 variables

@@ -27,7 +27,7 @@ ODD_ONE_OUT_STEPS_FAST = 60
 
 
 def confounding(seed: int = 0, fast: bool = False, confounded_shares=None, n_seeds: int | None = None,
-                n_steps: int | None = None, n_test: int | None = None) -> dict:
+                n_steps: int | None = None, n_test: int | None = None) -> ConfoundingResult:
     """Lesson 06: deconfounded choice shares by dimension for each explanation and confounding level (``experiment confounding``)."""
     from causal_course.learners.odd_one_out import EXPLANATION_CHOICES, evaluate_odd_one_out, train_odd_one_out
     from causal_course.statistics import mean_and_standard_error
