@@ -289,3 +289,13 @@ def test_grade_on_windows_says_where_to_grade_instead(monkeypatch, capsys, tmp_p
     assert main(["grade", str(tmp_path)]) == 2
     error = capsys.readouterr().err
     assert "Windows does not offer" in error and "WSL" in error and "docs/instructor.md" in error
+
+
+def test_every_experiment_command_names_a_study_function():
+    import importlib
+
+    from causal_course.cli import EXPERIMENTS
+
+    for name, command in EXPERIMENTS.items():
+        module, _, function = command.function.rpartition(".")
+        assert callable(getattr(importlib.import_module(f"causal_course.studies.{module}"), function, None)), name
