@@ -49,8 +49,6 @@ MATHJAX2_CONFIG = {
 }
 EXECUTION_TIMEOUT = 1200  # seconds per cell; a fast-mode lesson takes up to about 2 minutes in all
 STYLE = """.cc-static { color: #555; font-style: italic; font-size: 90%; }
-/* the theme lays inline maths out for MathJax 3 (inline-flex, baseline); MathJax 2's output then sits above the line */
-span.math { display: inline; }
 details.cc-solution { margin-top: 0.2em; }
 /* on a wide screen the header would only repeat the sidebar's search box */
 @media (min-width: 992px) { #pst-header { display: none; } }
