@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from causal_course import paths
-from causal_course.checks import Exercise, exercises_for, lessons, run_check
+from causal_course.checks import Exercise, exercises_for, graded_lessons, run_check
 from causal_course.grading.sandbox import ControlGroup, check_available
 from causal_course.grading.submissions import (
     NotANotebook,
@@ -56,8 +56,8 @@ class GradingOptions:
                 raise ValueError(f"{name} must be a positive number of seconds, got {value!r}.")
         if not isinstance(self.memory_mb, int) or self.memory_mb < 256:
             raise ValueError(f"memory_mb must be an integer of at least 256 (MB), got {self.memory_mb!r}.")
-        if self.lesson is not None and self.lesson not in lessons():
-            raise ValueError(f"unknown lesson {self.lesson!r}; lessons with exercises: {lessons()}.")
+        if self.lesson is not None and self.lesson not in graded_lessons():
+            raise ValueError(f"unknown lesson {self.lesson!r}; lessons with exercises: {graded_lessons()}.")
 
 
 
@@ -288,7 +288,7 @@ def grade_notebook(path, options: GradingOptions | None = None, timeout: float |
     if lesson is None:
         return _failed_report(
             path, "cannot tell which lesson this notebook belongs to: its metadata has no causal_course.lesson "
-                  f"and its file name does not start with one of {lessons()}")
+                  f"and its file name does not start with one of {graded_lessons()}")
     exercises = _exercises(lesson, options)
     notes = lesson_conflicts(notebook, path, lesson)
     cells = [(i, c["source"]) for i, c in enumerate(notebook["cells"])
@@ -384,7 +384,7 @@ def grade_submissions(paths, timeout: float = DEFAULT_TIMEOUT, progress=None, wo
         raise ValueError(f"workers must be a positive integer, got {workers!r}.")
     if options.sealed:
         check_available()  # refuse to run submissions unsealed unless the instructor said so
-    for lesson in lessons():
+    for lesson in graded_lessons():
         exercises_for(lesson)  # load every check before any submission runs
     package_dir = PACKAGE_DIR
     writes_bytecode = sys.dont_write_bytecode
