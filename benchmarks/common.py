@@ -19,7 +19,7 @@ def run_cached_experiment(description: str, experiment, results_name: str) -> di
     parser.add_argument("--save", action="store_true", help="refresh the cached results the lesson loads")
     args = parser.parse_args()
     start = time.perf_counter()
-    result = experiment(seed=args.seed, fast=False)
+    result = experiment(seed=args.seed, fast=False).to_json()  # a typed study result, as its JSON object
     result["sweep_seconds"] = round(time.perf_counter() - start, 1)
     if args.save:
         path = DATA_DIR / f"{results_name}.json"

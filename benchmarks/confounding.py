@@ -15,7 +15,7 @@ import sys
 
 from common import run_cached_experiment
 
-from causal_course.studies.confounding import confounding  # noqa: E402
+from causal_course.studies.confounded_generalisation import confounding  # noqa: E402
 
 RESULTS_NAME = "confounding_results"
 

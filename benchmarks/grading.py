@@ -38,7 +38,7 @@ def bench(lesson: str, copies: int, workers: int, sealed: bool = True) -> dict:
 
 
 def main() -> int:
-    from causal_course.checks import lessons
+    from causal_course.checks import graded_lessons
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lesson", default="01", help="lesson number or slug (default 01)")
@@ -50,9 +50,9 @@ def main() -> int:
     args = parser.parse_args()
     if args.copies < 1 or args.workers < 1:
         parser.error("--copies and --workers must be at least 1")
-    slugs = lessons() if args.all_lessons else [s for s in lessons() if args.lesson in (s, s[:2], s[:2].lstrip("0"))]
+    slugs = graded_lessons() if args.all_lessons else [s for s in graded_lessons() if args.lesson in (s, s[:2], s[:2].lstrip("0"))]
     if not slugs:
-        parser.error(f"unknown lesson {args.lesson!r}; lessons with exercises: {lessons()}")
+        parser.error(f"unknown lesson {args.lesson!r}; lessons with exercises: {graded_lessons()}")
     print(f"{'lesson':<32} {'copies':>6} {'workers':>7} {'seconds':>8} {'per submission':>15} {'full marks':>10}"
           + (f" {'unsealed s':>11} {'sandbox cost':>13}" if args.compare_sandbox else ""))
     ok = True

@@ -34,6 +34,7 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 from causal_course.paths import DATA_DIR  # noqa: E402
 from causal_course.statistics import format_interval, paired_difference  # noqa: E402
 from causal_course.studies.mixtures import merge_mixtures, mixture_values, mixtures  # noqa: E402
+from causal_course.studies.records import json_default  # noqa: E402
 
 RESULTS_NAME = "mixtures_results"
 
@@ -117,7 +118,7 @@ def main() -> int:
     for path in ([args.out] if args.out else []) + ([str(DATA_DIR / f"{RESULTS_NAME}.json")] if args.save else []):
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
         with open(path, "w") as handle:
-            handle.write(json.dumps(result, indent=1) + "\n")
+            handle.write(json.dumps(result, indent=1, default=json_default) + "\n")
         print(f"saved {path}")
     return 0
 

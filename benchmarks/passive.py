@@ -34,6 +34,7 @@ from causal_course.paths import DATA_DIR  # noqa: E402
 from causal_course.seeds import stream  # noqa: E402
 from causal_course.statistics import format_interval, mean_with_interval, paired_difference  # noqa: E402
 from causal_course.studies.passive import PASSIVE_STEPS, evaluate_everything  # noqa: E402
+from causal_course.studies.records import json_default  # noqa: E402
 from causal_course.worlds.dag_episodes import ENVIRONMENTS, expert_episodes  # noqa: E402
 
 RESULTS_NAME = "passive_results"
@@ -163,7 +164,7 @@ def main() -> int:
             "runs": finals,
             "generator_episodes_per_second": float(np.mean(speeds)),
         }
-        path.write_text(json.dumps(stored, indent=1) + "\n")
+        path.write_text(json.dumps(stored, indent=1, default=json_default) + "\n")
         print(f"saved {path}")
     return 0
 

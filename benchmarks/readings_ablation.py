@@ -37,7 +37,7 @@ def _per_seed(run: dict) -> dict:
 def main() -> int:
     from causal_course.paths import DATA_DIR
     from causal_course.statistics import format_interval, mean_with_interval, paired_difference
-    from causal_course.studies.results import load_results
+    from causal_course.studies.cache import load_results
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--with-readings", default=str(ROOT / "build" / "ablation" / "read.json"))

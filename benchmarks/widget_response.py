@@ -16,7 +16,7 @@ import statistics
 import sys
 import time
 
-from causal_course.studies.results import load_results
+from causal_course.studies.cache import load_results
 from causal_course.viz.style import figure_to_html
 from causal_course.widgets.mixtures import LOG_KINDS, render_mixture
 

@@ -2,8 +2,8 @@
 
 Subcommands: ``lab``, ``check``, ``exercises [--check]``,
 ``grade PATH... [--timeout S] [--workers N] [--memory MB]
-[--extra-checks FILE] [--csv FILE] [--feedback DIR] [--json]`` and ``experiment NAME`` (experiments
-arrive with lessons 03 onwards).
+[--extra-checks FILE] [--csv FILE] [--feedback DIR] [--json]`` and ``experiment NAME`` (the studies of
+lessons 02 to 07, :mod:`causal_course.studies`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import sys
 import time
 
 
-class Experiment:
+class ExperimentCommand:
     """One ``causal-course experiment NAME``: the study function that runs it and the options it takes.
 
     ``function`` is ``"module.function"`` inside :mod:`causal_course.studies`.
@@ -49,16 +49,16 @@ class Experiment:
         return summarise_seeds(runs)
 
 
-# name -> Experiment; one per lesson experiment (lessons 02 to 07)
+# name -> ExperimentCommand; one per lesson experiment (lessons 02 to 07)
 EXPERIMENTS = {
-    "structure": Experiment("structure.structure", ("seeds",), seeds_parameter="n_seeds"),
-    "passive": Experiment("passive.passive", ("env", "seeds"), per_seed=True),
-    "cues": Experiment("cues.cues", ("env", "seeds"), per_seed=True),
-    "mixtures": Experiment("mixtures.mixtures", ("env", "seeds", "shares"), seeds_parameter="n_seeds"),
-    "explanations": Experiment("explanations.explanations", ("seeds",), seeds_parameter="n_seeds"),
-    "confounding": Experiment("confounding.confounding", ("seeds",), seeds_parameter="n_seeds"),
-    "dagger": Experiment("imitation.dagger", ("seeds",), seeds_parameter="n_seeds"),
-    "return-conditioning": Experiment("imitation.return_conditioning", ("seeds",), seeds_parameter="n_seeds"),
+    "structure": ExperimentCommand("structure.structure", ("seeds",), seeds_parameter="n_seeds"),
+    "passive": ExperimentCommand("passive.passive", ("env", "seeds"), per_seed=True),
+    "cues": ExperimentCommand("cues.cues", ("env", "seeds"), per_seed=True),
+    "mixtures": ExperimentCommand("mixtures.mixtures", ("env", "seeds", "shares"), seeds_parameter="n_seeds"),
+    "explanations": ExperimentCommand("explanations.explanations", ("seeds",), seeds_parameter="n_seeds"),
+    "confounding": ExperimentCommand("confounded_generalisation.confounding", ("seeds",), seeds_parameter="n_seeds"),
+    "dagger": ExperimentCommand("imitation.dagger", ("seeds",), seeds_parameter="n_seeds"),
+    "return-conditioning": ExperimentCommand("imitation.return_conditioning", ("seeds",), seeds_parameter="n_seeds"),
 }
 
 
@@ -127,7 +127,7 @@ def _command_exercises(args, extra) -> int:
 
 
 def _command_grade(args, extra) -> int:
-    from causal_course.grading.sandbox_client import platform_problem
+    from causal_course.grading.worker_client import platform_problem
 
     problem = platform_problem()
     if problem:
@@ -163,7 +163,7 @@ def _command_grade(args, extra) -> int:
         print(f"error: {problem}", file=sys.stderr)
         return 2
     if options.sealed:
-        from causal_course.grading.isolation import probe
+        from causal_course.grading.sandbox import probe
 
         reason = probe()
         if reason:
@@ -275,8 +275,10 @@ def _command_experiment(args, extra) -> int:
                   f"got {args.shares!r}.", file=sys.stderr)
             return 2
     result = experiment.run(seed=args.seed, fast=args.fast, n_seeds=args.seeds, env=args.env, shares=shares)
+    from causal_course.studies.records import json_default
+
     if args.json:
-        print(json.dumps(result))
+        print(json.dumps(result, default=json_default))
     else:
         print(format_experiment(result))
     return 0
@@ -284,6 +286,7 @@ def _command_experiment(args, extra) -> int:
 
 def format_experiment(result: dict) -> str:
     """Readable text for an experiment's result: scalars first, then one indented table per group."""
+    result = dict(result)  # a typed study result reads as its JSON object
     lines = [f"experiment {result.get('experiment', '')}"]
 
     def value_text(value) -> str:

@@ -11,8 +11,9 @@ import os
 from pathlib import Path
 
 ROOT_VARIABLE = "CAUSAL_COURSE_ROOT"
+PACKAGE_DIR = Path(__file__).resolve().parent  # the installed package, causal_course/
 # the model weights and cached results shipped inside the package
-DATA_DIR = Path(__file__).resolve().parent / "data"
+DATA_DIR = PACKAGE_DIR / "data"
 
 
 def _is_root(path: Path) -> bool:

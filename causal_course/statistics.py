@@ -15,6 +15,8 @@ needed), which is what a small number of seeds calls for.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
 from causal_course.validation import check_finite_array, check_integer, invalid
@@ -135,9 +137,10 @@ def summarise_seeds(runs: list) -> dict:
     if not isinstance(runs, (list, tuple)) or not runs:
         raise invalid("runs", "a non-empty list of per-seed result dicts", repr(runs)[:40],
                       "run at least one seed")
-    if not all(isinstance(run, dict) for run in runs):
+    if not all(isinstance(run, Mapping) for run in runs):
         raise invalid("runs", "a list of dicts (one experiment result per seed)",
                       [type(run).__name__ for run in runs][:5], "pass the dicts the experiment returned", TypeError)
+    runs = [dict(run) for run in runs]  # typed study results (causal_course.studies.records) read as their JSON
 
     def merge(values):
         first = values[0]

@@ -25,7 +25,7 @@ def main() -> int:
         os.environ["CAUSAL_COURSE_FAST"] = "1"
     os.environ.setdefault("MPLBACKEND", "Agg")
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-    from causal_course.authoring.runner import run_notebook_file
+    from causal_course.authoring.notebook_runner import run_notebook_file
 
     paths = [Path(p) for p in args.paths] or [
         p for folder in ("notebooks", "solutions", "exercises") for p in sorted((ROOT / folder).glob("*.ipynb"))

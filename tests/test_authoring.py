@@ -12,7 +12,7 @@ from causal_course.authoring.exercises import (
     sync_exercises,
     with_nbgrader_metadata,
 )
-from causal_course.checks import exercises_for, lessons
+from causal_course.checks import exercises_for, graded_lessons
 
 
 def test_strip_solution_keeps_indentation_and_names_the_exercise():
@@ -88,7 +88,7 @@ def test_solution_headers_match_the_grading_registry(root):
 
 
 # ----------------------------------------------------------------------------- nbgrader metadata
-@pytest.mark.parametrize("lesson", lessons())
+@pytest.mark.parametrize("lesson", graded_lessons())
 def test_solution_cells_carry_nbgrader_metadata_from_the_registry(root, lesson):
     notebook = nbformat.read(root / "solutions" / f"{lesson}.ipynb", as_version=4)
     exercise_notebook = nbformat.read(root / "exercises" / f"{lesson}.ipynb", as_version=4)

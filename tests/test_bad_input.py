@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 import torch
 
-import causal_course.studies.confounding
+import causal_course.studies.confounded_generalisation
 import causal_course.studies.cues
 import causal_course.studies.explanations
 import causal_course.studies.imitation
@@ -359,7 +359,7 @@ BAD_CALLS = [
     ("explanations no seeds", lambda: causal_course.studies.explanations.explanations(fast=True, n_seeds=0), ValueError,
      "n_seeds must be a positive integer"),
     ("mixtures no seeds", lambda: causal_course.studies.mixtures.mixtures(fast=True, n_seeds=0), ValueError, "n_seeds must be a positive integer"),
-    ("confounding no seeds", lambda: causal_course.studies.confounding.confounding(fast=True, n_seeds=0), ValueError,
+    ("confounding no seeds", lambda: causal_course.studies.confounded_generalisation.confounding(fast=True, n_seeds=0), ValueError,
      "n_seeds must be a positive integer"),
     ("passive negative seed", lambda: causal_course.studies.passive.passive(seed=-1, fast=True), ValueError,
      "seed must be a non-negative integer (a random seed)"),
@@ -376,7 +376,7 @@ BAD_CALLS = [
     ("explanations kind", lambda: causal_course.studies.explanations.explanations(fast=True, kinds=["magic"]), ValueError, "each kind must be one of"),
     ("explanations lambda", lambda: causal_course.studies.explanations.explanations(fast=True, lambdas=[-1.0]), ValueError,
      "each lambda must be a non-negative finite number"),
-    ("confounding share", lambda: causal_course.studies.confounding.confounding(fast=True, confounded_shares=[1.5]), ValueError,
+    ("confounding share", lambda: causal_course.studies.confounded_generalisation.confounding(fast=True, confounded_shares=[1.5]), ValueError,
      "each confounded share must be between 0 and 1"),
     ("baselines envs string", lambda: causal_course.studies.passive.baselines_by_env(fast=True, envs="standard"), TypeError,
      "envs must be a list"),

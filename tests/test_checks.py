@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from causal_course.authoring.exercises import exercise_header
-from causal_course.checks import CheckNotPassed, check, exercises_for, find_exercise, lessons, run_check
+from causal_course.checks import CheckNotPassed, check, exercises_for, find_exercise, graded_lessons, run_check
 
 
 def solved_functions(root, lesson):
@@ -30,7 +30,7 @@ def verdict(exercise_id, answer):
     return run_check(find_exercise(exercise_id), answer)
 
 
-ALL_EXERCISES = [e for lesson in lessons() for e in exercises_for(lesson)]
+ALL_EXERCISES = [e for lesson in graded_lessons() for e in exercises_for(lesson)]
 
 
 @pytest.mark.parametrize("exercise", ALL_EXERCISES, ids=lambda e: e.id)
@@ -138,7 +138,7 @@ def test_messages_never_contain_the_true_effect_value():
 
 
 def test_registry_ids_are_unique_and_named():
-    ids = [e.id for lesson in lessons() for e in exercises_for(lesson)]
+    ids = [e.id for lesson in graded_lessons() for e in exercises_for(lesson)]
     assert len(ids) == len(set(ids))
     with pytest.raises(ValueError, match="known exercises"):
         find_exercise("9.9")

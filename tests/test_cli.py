@@ -12,7 +12,7 @@ from causal_course.cli import build_parser, main
 
 
 def _sandbox_problem():
-    from causal_course.grading.isolation import probe
+    from causal_course.grading.sandbox import probe
 
     return probe()
 
@@ -283,9 +283,19 @@ def test_exercises_check_names_a_corrupt_solution_file(root, tmp_path, monkeypat
 
 
 def test_grade_on_windows_says_where_to_grade_instead(monkeypatch, capsys, tmp_path):
-    import causal_course.grading.sandbox_client as client
+    import causal_course.grading.worker_client as client
 
     monkeypatch.setattr(client.os, "name", "nt")
     assert main(["grade", str(tmp_path)]) == 2
     error = capsys.readouterr().err
     assert "Windows does not offer" in error and "WSL" in error and "docs/instructor.md" in error
+
+
+def test_every_experiment_command_names_a_study_function():
+    import importlib
+
+    from causal_course.cli import EXPERIMENTS
+
+    for name, command in EXPERIMENTS.items():
+        module, _, function = command.function.rpartition(".")
+        assert callable(getattr(importlib.import_module(f"causal_course.studies.{module}"), function, None)), name

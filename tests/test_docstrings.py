@@ -8,7 +8,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "causal_course"
 CONTENT = ("causal", "worlds", "learners", "studies", "viz", "widgets")
 MACHINERY = ["validation.py", "paths.py", "torch_setup.py", "cli.py", "widgets/wiring.py", "viz/style.py",
-             "authoring/exercises.py", "authoring/runner.py", "authoring/tables.py", "authoring/nbgrader_stubs.py",
+             "authoring/exercises.py", "authoring/notebook_runner.py", "authoring/tables.py", "authoring/nbgrader_stubs.py",
              *(f"grading/{p.name}" for p in (PACKAGE / "grading").glob("*.py"))]
 LESSON = re.compile(r"\blessons? \d\d\b", re.I)
 

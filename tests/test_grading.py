@@ -12,9 +12,9 @@ import re
 import nbformat
 import pytest
 
-from causal_course.checks import exercises_for, lessons
+from causal_course.checks import exercises_for, graded_lessons
 from causal_course.grading import GradingOptions, feedback_markdown, grade_submissions, is_check_cell, write_feedback
-from causal_course.grading.isolation import probe
+from causal_course.grading.sandbox import probe
 
 pytestmark = [pytest.mark.xdist_group("grading"),
               pytest.mark.skipif(probe() is not None and not os.environ.get("CI"),
@@ -351,7 +351,7 @@ def test_bad_options_are_clear_errors():
         grade_submissions([], workers=0)
 
 
-@pytest.mark.parametrize("lesson", [lesson for lesson in lessons() if lesson != LESSON])
+@pytest.mark.parametrize("lesson", [lesson for lesson in graded_lessons() if lesson != LESSON])
 def test_every_lessons_solution_gets_full_marks_and_stubs_zero(root, lesson):
     solved, stubs = grade_submissions([root / "solutions" / f"{lesson}.ipynb", root / "exercises" / f"{lesson}.ipynb"],
                                       timeout=120)

@@ -1,7 +1,7 @@
 """A hostile class: submissions that attack the grader, each other, the package and the answers (issue 14).
 
 Each case is a submission built by code, with the row it must get. The submissions run sealed
-(bubblewrap, :mod:`causal_course.grading.isolation`); every case here broke the grader before it was.
+(bubblewrap, :mod:`causal_course.grading.sandbox`); every case here broke the grader before it was.
 """
 
 import csv
@@ -17,7 +17,7 @@ import pytest
 from causal_course.checks import exercises_for
 from causal_course.grading import GradingOptions, grade_submissions, write_feedback, write_gradebook
 from causal_course.grading.grader import PACKAGE_DIR
-from causal_course.grading.isolation import probe
+from causal_course.grading.sandbox import probe
 
 pytestmark = [pytest.mark.xdist_group("grading"),
               pytest.mark.skipif(probe() is not None and not os.environ.get("CI"),
@@ -315,7 +315,7 @@ def test_output_paths_are_checked_before_grading(root, tmp_path, flag, make, say
 
 
 def test_no_control_group_is_left_behind(batch):
-    from causal_course.grading.isolation import ControlGroup, _group_prefix
+    from causal_course.grading.sandbox import ControlGroup, _group_prefix
 
     left = [p for parent in ControlGroup.parents() if parent.is_dir() for p in parent.glob(f"{_group_prefix()}*")]
     assert left == [], left[:3]

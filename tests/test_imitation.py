@@ -17,7 +17,7 @@ from causal_course.learners.imitation import (
     mixed_demonstrations,
     rewards_of,
 )
-from causal_course.studies.results import load_results
+from causal_course.studies.cache import load_results
 from causal_course.worlds import lane_keeping as lk
 
 

@@ -106,7 +106,7 @@ def test_imports_respect_the_layer_order():
     ("from causal_course.viz.dags import draw_dag\n", "causal", "causal imports causal_course.viz.dags (viz)"),
     ("def f():\n    from causal_course.studies.passive import passive\n", "learners", "learners imports"),
     ("from causal_course import widgets\n", "studies", "studies imports causal_course.widgets (widgets)"),
-    ("import causal_course.studies.results\n", "viz", "viz imports causal_course.studies.results (studies)"),
+    ("import causal_course.studies.cache\n", "viz", "viz imports causal_course.studies.cache (studies)"),
     ("from .scm import LinearGaussianSCM\n", "causal", "relative import"),
 ])
 def test_the_layer_check_catches_a_planted_import(tmp_path, monkeypatch, source, layer, message):

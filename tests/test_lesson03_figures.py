@@ -13,8 +13,8 @@ from causal_course.learners.models import build_model  # noqa: E402
 from causal_course.learners.pretrained import load_pretrained  # noqa: E402
 from causal_course.seeds import stream  # noqa: E402
 from causal_course.statistics import mean_and_standard_error  # noqa: E402
-from causal_course.studies.results import load_results  # noqa: E402
-from causal_course.viz.results import render_learning_curves, render_method_comparison  # noqa: E402
+from causal_course.studies.cache import load_results  # noqa: E402
+from causal_course.viz.passive import render_learning_curves, render_method_comparison  # noqa: E402
 from causal_course.widgets.episode_inspector import (  # noqa: E402
     episode_inspector,
     inspect_episodes,

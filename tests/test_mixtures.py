@@ -19,7 +19,7 @@ from causal_course.learners.mixtures import (  # noqa: E402
     off_record_episodes,
     random_exploration,
 )
-from causal_course.studies.results import load_results  # noqa: E402
+from causal_course.studies.cache import load_results  # noqa: E402
 from causal_course.widgets.mixtures import mixture_summary, mixture_widget, render_mixture  # noqa: E402
 from causal_course.worlds.dag_episodes import is_heldout  # noqa: E402
 
@@ -209,7 +209,7 @@ def test_experiment_mixtures_fast_contract():
     assert len(result["heldout"]["episodes"]) == 3 and result["heldout"]["asked_experimenter"][0] is None
     assert result["heldout"]["steps"][0] == result["heldout"]["episodes"][0]  # the same loggers at 0 %
     assert {"heldout_regression_5_samples", "critical_causal_inference"} <= set(result["baselines"])
-    json.loads(json.dumps(result, allow_nan=False))
+    json.loads(json.dumps(result.to_json(), allow_nan=False))
     other = mixtures(seed=2, fast=True, shares=[0.0, 0.5, 1.0], n_seeds=1, n_steps=3, n_test=30)
     merged = merge_mixtures([result, other])
     assert merged["seeds"] == [0, 1, 2] and len(merged["conditions"]["tagged"]["per_seed"][1]) == 3

@@ -135,7 +135,7 @@ def test_the_shipped_model_still_scores_what_its_cache_says():
 
     from causal_course.learners.evaluation import evaluate_agent, make_test_sets, model_agent
     from causal_course.learners.pretrained import load_pretrained
-    from causal_course.studies.results import load_results
+    from causal_course.studies.cache import load_results
 
     model, info = load_pretrained("passive_transformer_seed0")
     cached = next(r for r in load_results("passive_results")["transformer"]["runs"] if r["seed"] == info["seed"])

@@ -18,7 +18,7 @@ import nbformat
 import pytest
 from conftest import ROOT, skip_unless_ci
 
-from causal_course.checks import exercises_for, lessons
+from causal_course.checks import exercises_for, graded_lessons
 
 GRADED = ("01_seeing_vs_doing", "04_data_mixtures")  # autograded: a Think! answer each, about 5 s a run
 NBGRADER_ADDS = {"checksum", "cell_type"}  # nbgrader's release adds these to a cell's nbgrader metadata
@@ -40,14 +40,14 @@ def course(tmp_path_factory) -> Path:
         skip_unless_ci("nbgrader is not installed; pip install -e '.[dev]' (or '.[nbgrader]')")
     course = tmp_path_factory.mktemp("nbgrader_course")
     shutil.copy(ROOT / "docs" / "nbgrader_config.py", course / "nbgrader_config.py")
-    for lesson in lessons():
+    for lesson in graded_lessons():
         (course / "source" / lesson).mkdir(parents=True)
         shutil.copy(ROOT / "solutions" / f"{lesson}.ipynb", course / "source" / lesson)
     _nbgrader(course, "generate_assignment", "*", "--force")  # every lesson in one process
     return course
 
 
-@pytest.mark.parametrize("lesson", lessons())
+@pytest.mark.parametrize("lesson", graded_lessons())
 def test_generate_assignment_releases_exactly_our_exercises(course, lesson):
     released = nbformat.read(course / "release" / lesson / f"{lesson}.ipynb", as_version=4)
     ours = nbformat.read(ROOT / "exercises" / f"{lesson}.ipynb", as_version=4)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from causal_course.authoring.runner import run_notebook_file
+from causal_course.authoring.notebook_runner import run_notebook_file
 from causal_course.widgets.wiring import DRAW_ERROR
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -90,7 +90,7 @@ def test_a_kernel_that_dies_while_starting_is_started_again(monkeypatch):
     import nbclient
     import nbformat
 
-    from causal_course.authoring.exercises import runner as execution
+    from causal_course.authoring import notebook_runner as execution
 
     calls = []
 

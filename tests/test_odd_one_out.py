@@ -14,7 +14,7 @@ from causal_course.learners.odd_one_out import (  # noqa: E402
     evaluate_odd_one_out,
     train_odd_one_out,
 )
-from causal_course.studies.results import load_results  # noqa: E402
+from causal_course.studies.cache import load_results  # noqa: E402
 from causal_course.widgets.odd_one_out import choice_widget, render_choice_shares  # noqa: E402
 from causal_course.worlds.odd_one_out import (  # noqa: E402
     N_DIMENSIONS,
@@ -100,7 +100,7 @@ def test_cached_results_and_widget():
 
 
 def test_experiment_confounding_contract():
-    from causal_course.studies.confounding import confounding
+    from causal_course.studies.confounded_generalisation import confounding
 
     result = confounding(seed=0, fast=True, n_steps=5, n_test=50)
     assert result["explanations"] == ["none", "colour", "shape", "texture"]

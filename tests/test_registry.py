@@ -10,7 +10,7 @@ import pytest
 
 from causal_course.authoring.exercises import exercise_header
 from causal_course.authoring.tables import sync_tables
-from causal_course.checks import exercises_for, lessons
+from causal_course.checks import exercises_for, graded_lessons
 from causal_course.lessons import LESSONS, lesson
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,8 +73,8 @@ def test_each_notebook_header_states_what_the_registry_says(entry):
 
 
 def test_exercises_agree_with_the_checks_and_the_solutions():
-    assert lessons() == [entry.slug for entry in LESSONS if entry.exercises]
-    for slug in lessons():
+    assert graded_lessons() == [entry.slug for entry in LESSONS if entry.exercises]
+    for slug in graded_lessons():
         ids = tuple(exercise.id for exercise in exercises_for(slug))
         assert ids == lesson(slug).exercises, slug
         solution = nbformat.read(ROOT / "solutions" / f"{slug}.ipynb", as_version=4)

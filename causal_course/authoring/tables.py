@@ -14,9 +14,9 @@ from causal_course.lessons import course_map, readme_table, time_table
 
 
 def _points_by_lesson() -> dict:
-    from causal_course.checks import exercises_for, lessons
+    from causal_course.checks import exercises_for, graded_lessons
 
-    return {slug: sum(exercise.points for exercise in exercises_for(slug)) for slug in lessons()}
+    return {slug: sum(exercise.points for exercise in exercises_for(slug)) for slug in graded_lessons()}
 
 
 def _tables() -> dict:

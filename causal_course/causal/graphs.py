@@ -1,4 +1,4 @@
-"""DAG helpers: random DAGs and drawing with networkx + matplotlib.
+"""DAG helpers: random DAG weights and their networkx graphs (drawing is :mod:`causal_course.viz.dags`).
 
 Introduced in lesson 01; used by every lesson that shows a causal graph.
 """

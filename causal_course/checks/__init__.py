@@ -77,7 +77,7 @@ def as_number(value, what: str) -> float:
     return number
 
 
-def lessons() -> list[str]:
+def graded_lessons() -> list[str]:
     """Slugs of every lesson that has graded exercises (lesson 00)."""
     return sorted(_lesson_modules())
 
@@ -86,7 +86,7 @@ def exercises_for(lesson: str) -> list[Exercise]:
     """The exercises of ``lesson`` (a slug such as ``"01_seeing_vs_doing"``) in order (lesson 00)."""
     modules = _lesson_modules()
     if lesson not in modules:
-        raise ValueError(f"no graded exercises for lesson {lesson!r}; lessons with exercises: {lessons()}.")
+        raise ValueError(f"no graded exercises for lesson {lesson!r}; lessons with exercises: {graded_lessons()}.")
     module = importlib.import_module(modules[lesson])
     return list(module.EXERCISES)
 
@@ -95,12 +95,12 @@ def find_exercise(exercise_id: str) -> Exercise:
     """The exercise with id ``exercise_id`` (for instance ``"1.3"``) (lesson 00)."""
     major = str(exercise_id).split(".")[0]
     # Look in the lesson with the exercise's number first, so a check cell imports only its own lesson.
-    ordered = sorted(lessons(), key=lambda slug: not (major.isdigit() and slug.startswith(f"{int(major):02d}_")))
+    ordered = sorted(graded_lessons(), key=lambda slug: not (major.isdigit() and slug.startswith(f"{int(major):02d}_")))
     for lesson in ordered:
         for exercise in exercises_for(lesson):
             if exercise.id == exercise_id:
                 return exercise
-    known = [e.id for lesson in lessons() for e in exercises_for(lesson)]
+    known = [e.id for lesson in graded_lessons() for e in exercises_for(lesson)]
     raise ValueError(f"unknown exercise {exercise_id!r}; known exercises: {known}.")
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-from causal_course.checks import Exercise, exercises_for, lessons
+from causal_course.checks import Exercise, exercises_for, graded_lessons
 
 
 def load_extra_checks(path) -> tuple[Exercise, ...]:
@@ -30,14 +30,14 @@ def load_extra_checks(path) -> tuple[Exercise, ...]:
     if not isinstance(exercises, (list, tuple)) or not exercises:
         raise ValueError(f"--extra-checks: {path} must define a non-empty list EXERCISES of "
                          "causal_course.checks.Exercise (see docs/instructor.md).")
-    known = {e.id for lesson in lessons() for e in exercises_for(lesson)}
+    known = {e.id for lesson in graded_lessons() for e in exercises_for(lesson)}
     seen = set()
     for exercise in exercises:
         if not isinstance(exercise, Exercise):
             raise ValueError(f"--extra-checks: every item of EXERCISES must be an Exercise, got {type(exercise).__name__}.")
-        if exercise.lesson not in lessons():
+        if exercise.lesson not in graded_lessons():
             raise ValueError(f"--extra-checks: exercise {exercise.id!r} names lesson {exercise.lesson!r}; "
-                             f"lessons with exercises: {lessons()}.")
+                             f"lessons with exercises: {graded_lessons()}.")
         if exercise.id in known or exercise.id in seen:
             raise ValueError(f"--extra-checks: exercise id {exercise.id!r} is already taken; give hidden checks their "
                              "own ids, for instance '1.3-hidden'.")

@@ -17,9 +17,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from causal_course.checks import Exercise, exercises_for, lessons, run_check
-from causal_course.grading.isolation import ControlGroup, check_available
-from causal_course.grading.sandbox_client import RequestTimeout, Sandbox, SandboxDied
+from causal_course import paths
+from causal_course.checks import Exercise, exercises_for, graded_lessons, run_check
+from causal_course.grading.sandbox import ControlGroup, check_available
 from causal_course.grading.submissions import (
     NotANotebook,
     duplicate_counts,
@@ -30,6 +30,7 @@ from causal_course.grading.submissions import (
     submission_paths,
 )
 from causal_course.grading.worker import UnreadableReply, Unsupported, decode
+from causal_course.grading.worker_client import RequestTimeout, WorkerDied, WorkerProcess
 
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_SUBMISSION_TIMEOUT = 600.0
@@ -46,7 +47,7 @@ class GradingOptions:
     memory_mb: int = DEFAULT_MEMORY_MB  # address-space limit of the submission's process
     extra_exercises: tuple = ()  # hidden checks from --extra-checks
     lesson: str | None = None  # grade every submission as this lesson (else: from its metadata or name)
-    sealed: bool = True  # run each submission sealed off (causal_course.grading.isolation); False: --no-sandbox
+    sealed: bool = True  # run each submission sealed off (causal_course.grading.sandbox); False: --no-sandbox
 
     def __post_init__(self):
         for name in ("timeout", "submission_timeout"):
@@ -55,8 +56,8 @@ class GradingOptions:
                 raise ValueError(f"{name} must be a positive number of seconds, got {value!r}.")
         if not isinstance(self.memory_mb, int) or self.memory_mb < 256:
             raise ValueError(f"memory_mb must be an integer of at least 256 (MB), got {self.memory_mb!r}.")
-        if self.lesson is not None and self.lesson not in lessons():
-            raise ValueError(f"unknown lesson {self.lesson!r}; lessons with exercises: {lessons()}.")
+        if self.lesson is not None and self.lesson not in graded_lessons():
+            raise ValueError(f"unknown lesson {self.lesson!r}; lessons with exercises: {graded_lessons()}.")
 
 
 
@@ -73,7 +74,7 @@ class _StudentFunction:
     def __call__(self, *args, **kwargs):
         import numpy as np
 
-        reply, timed_out = self.session.sandbox.request(
+        reply, timed_out = self.session.worker.request(
             {"op": "call", "name": self.__name__, "args": args, "kwargs": kwargs}, self.deadline)
         if timed_out or (reply.get("op") == "raised" and reply.get("ename") == "KeyboardInterrupt"):
             raise CheckTimeout
@@ -84,7 +85,7 @@ class _StudentFunction:
                 raise NotImplementedError(message)
             raise _exception_named(name)(message)
         if op != "returned":
-            raise SandboxDied(f"it answered a call with {str(op)[:40]!r}: {str(reply.get('message', ''))[:200]}")
+            raise WorkerDied(f"it answered a call with {str(op)[:40]!r}: {str(reply.get('message', ''))[:200]}")
         try:
             value = decode(reply.get("value"))
             for index, encoded in dict(reply.get("mutated") or {}).items():
@@ -139,7 +140,7 @@ class _CellOutcome:
 class _Session:
     """The state of one submission's grading: its process, its cells, what happened to them."""
 
-    sandbox: Sandbox
+    worker: WorkerProcess
     cells: list  # [(notebook index, source)]
     options: GradingOptions
     deadline: float
@@ -153,8 +154,8 @@ class _Session:
         deadline = min(self.deadline, time.monotonic() + self.options.timeout)
         outcome = _CellOutcome(index)
         try:
-            reply, timed_out = self.sandbox.request({"op": "run_cell", "source": source}, deadline)
-        except SandboxDied as died:
+            reply, timed_out = self.worker.request({"op": "run_cell", "source": source}, deadline)
+        except WorkerDied as died:
             outcome.fatal = str(died)
             self.outcomes[index] = outcome
             self.skipped.add(index)
@@ -178,28 +179,28 @@ class _Session:
         """Start the process and run the cells; restart and replay when a cell kills the process."""
         while True:
             try:
-                self.sandbox.start()
+                self.worker.start()
                 self.run_cells()
                 self.ran_all = True
                 return
-            except SandboxDied:
-                self.sandbox.close()
+            except WorkerDied:
+                self.worker.close()
                 self.restarts += 1
                 if self.restarts > MAX_RESTARTS:
                     return
 
     def revive(self) -> bool:
         """After the process died during a check: restart it and replay the cells."""
-        self.sandbox.close()
+        self.worker.close()
         self.restarts += 1
         if self.restarts > MAX_RESTARTS:
             return False
         try:
-            self.sandbox.start()
+            self.worker.start()
             self.run_cells()
             return True
-        except (SandboxDied, RequestTimeout):
-            self.sandbox.close()
+        except (WorkerDied, RequestTimeout):
+            self.worker.close()
             return False
 
 
@@ -240,7 +241,7 @@ def _grade_exercise(exercise: Exercise, session: _Session, found: dict, notebook
         result = run_check(exercise, _StudentFunction(session, exercise.name, deadline))
     except CheckTimeout:
         return False, f"{label}: timed out after {session.options.timeout:g} s"
-    except SandboxDied as died:
+    except WorkerDied as died:
         session.revive()
         return False, f"{label}: the Python process ended while `{exercise.name}` ran: {died}"
     return result.passed, result.message
@@ -287,7 +288,7 @@ def grade_notebook(path, options: GradingOptions | None = None, timeout: float |
     if lesson is None:
         return _failed_report(
             path, "cannot tell which lesson this notebook belongs to: its metadata has no causal_course.lesson "
-                  f"and its file name does not start with one of {lessons()}")
+                  f"and its file name does not start with one of {graded_lessons()}")
     exercises = _exercises(lesson, options)
     notes = lesson_conflicts(notebook, path, lesson)
     cells = [(i, c["source"]) for i, c in enumerate(notebook["cells"])
@@ -295,7 +296,7 @@ def grade_notebook(path, options: GradingOptions | None = None, timeout: float |
 
     with tempfile.TemporaryDirectory(prefix="causal-course-grade-") as workdir:
         (Path(workdir) / "submission.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
-        session = _Session(Sandbox(options.memory_mb, Path(workdir), options.sealed), cells, options,
+        session = _Session(WorkerProcess(options.memory_mb, Path(workdir), options.sealed), cells, options,
                            deadline=time.monotonic() + options.submission_timeout)
         errors: list[str] = []
         try:
@@ -305,22 +306,22 @@ def grade_notebook(path, options: GradingOptions | None = None, timeout: float |
                 errors.append(f"the notebook ran longer than {options.submission_timeout:g} s in all; "
                               "later cells were not run")
             found = {}
-            if session.sandbox.process is not None:
+            if session.worker.process is not None:
                 try:
-                    reply, _ = session.sandbox.request({"op": "describe", "names": [e.name for e in exercises]},
+                    reply, _ = session.worker.request({"op": "describe", "names": [e.name for e in exercises]},
                                                        time.monotonic() + 10.0)
                     found = reply.get("found") if isinstance(reply.get("found"), dict) else {}
-                except SandboxDied:
+                except WorkerDied:
                     found = {}
             results = []
             for exercise in exercises:
-                if session.sandbox.process is None:
+                if session.worker.process is None:
                     results.append((False, f"Exercise {exercise.id}: not graded: the notebook's Python process "
                                            f"could not be kept running ({session.restarts} restarts)"))
                     continue
                 results.append(_grade_exercise(exercise, session, found, notebook))
         finally:
-            session.sandbox.close()
+            session.worker.close()
     errors = notes + _cell_errors(session, options) + errors
     return _report(path, exercises, results, errors)
 
@@ -353,7 +354,7 @@ def _cell_errors(session: _Session, options: GradingOptions) -> list[str]:
     return errors
 
 
-PACKAGE_DIR = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = paths.PACKAGE_DIR  # a module attribute, so a test can point it at a copy of the package
 
 
 def package_fingerprint(folder: Path) -> dict[str, str]:
@@ -383,7 +384,7 @@ def grade_submissions(paths, timeout: float = DEFAULT_TIMEOUT, progress=None, wo
         raise ValueError(f"workers must be a positive integer, got {workers!r}.")
     if options.sealed:
         check_available()  # refuse to run submissions unsealed unless the instructor said so
-    for lesson in lessons():
+    for lesson in graded_lessons():
         exercises_for(lesson)  # load every check before any submission runs
     package_dir = PACKAGE_DIR
     writes_bytecode = sys.dont_write_bytecode

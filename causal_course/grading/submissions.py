@@ -10,7 +10,7 @@ import re
 import stat
 from pathlib import Path
 
-from causal_course.checks import lessons
+from causal_course.checks import graded_lessons
 
 MAX_NOTEBOOK_BYTES = 50 * 2**20
 
@@ -88,7 +88,7 @@ def read_submission(path: Path) -> dict:
 
 
 def _slug_of_name(name: str) -> str | None:
-    for slug in lessons():
+    for slug in graded_lessons():
         if name.startswith(slug) or name.startswith(slug[:2] + "_"):
             return slug
     return None
@@ -100,7 +100,7 @@ def lesson_hints(notebook: dict, path: Path) -> dict[str, str]:
     metadata = notebook.get("metadata", {})
     metadata = metadata.get("causal_course", {}) if isinstance(metadata, dict) else {}
     lesson = metadata.get("lesson") if isinstance(metadata, dict) else None
-    if isinstance(lesson, str) and lesson in lessons():
+    if isinstance(lesson, str) and lesson in graded_lessons():
         hints["metadata"] = lesson
     from_name = _slug_of_name(Path(path).stem)
     if from_name:

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from causal_course.validation import check_rng
 from causal_course.worlds.dag_episodes import (
     N_EXPLORATION_STEPS,
     as_worlds,
+    check_env,
     estimated_effects,
+    expert_episodes,
     expert_exploration,
     goal_from_estimates,
     optimal_goal_action,
@@ -120,3 +123,19 @@ def memorising_agent_from(training_goal_actions: np.ndarray, training_target: np
         return table[np.asarray(target)]
 
     return memorising_agent
+
+
+def baseline_agents(rng: np.random.Generator, env: str = "standard") -> dict:
+    """Every baseline of lesson 03 as ``name -> agent`` (the memorising one learns from expert logs in ``env``)."""
+    check_rng(rng)
+    check_env(env)
+    training = expert_episodes(20_000, rng, "train", env)
+    return {
+        "optimal": optimal_agent,
+        "causal_inference": causal_inference_agent,
+        "correlational": correlational_agent,
+        "regression_5_samples": regression_agent,
+        "regression_unlimited": lambda w, t, r: regression_agent(w, t, r, n_samples=None),
+        "memorising": memorising_agent_from(training.goal_action, training.target),
+        "random": random_agent,
+    }

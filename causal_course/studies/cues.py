@@ -11,6 +11,7 @@ from causal_course.studies.common import (
     TEST_EPISODES_FAST,
     _check_run,
 )
+from causal_course.studies.records import CuesResult
 from causal_course.validation import (
     check_n_samples,
     check_positive_count,
@@ -26,7 +27,7 @@ CUED_SHARE = 0.5
 
 
 def cues(seed: int = 0, fast: bool = False, n_steps: int | None = None, n_test: int | None = None,
-         progress: bool = False, n_threads: int | None = None, env: str = "standard") -> dict:
+         progress: bool = False, n_threads: int | None = None, env: str = "standard") -> CuesResult:
     """Lesson 03: does a passively trained model learn to use relevance cues, also new combinations? (``experiment cues``)
 
     Trains the lesson-03 transformer on expert logs where half the episodes carry a cue (and the
@@ -55,7 +56,7 @@ def cue_run(seed: int, n_steps: int, n_test: int, progress: bool = False, n_thre
     result = {"experiment": "cues", "seed": seed, "env": env, "n_steps": n_steps,
               "train_seconds": round(history.train_seconds, 2), "cued_share_in_training": CUED_SHARE}
     result.update(evaluate_cue_model(model, seed, n_test, env))
-    return model, result
+    return model, CuesResult.from_json(result)
 
 
 def train_cue_model(seed: int, n_steps: int, progress: bool = False, n_threads: int | None = None,

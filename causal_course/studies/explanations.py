@@ -14,6 +14,7 @@ from causal_course.studies.common import (
     _check_test_sets,
     _same,
 )
+from causal_course.studies.records import ExplanationsResult
 from causal_course.validation import (
     check_choice,
     check_n_samples,
@@ -71,7 +72,7 @@ def train_with_explanation(kind: str, lam: float, seed: int, n_steps: int, check
 
 
 def explanations(seed: int = 0, fast: bool = False, kinds=None, lambdas=None, sweep_kind: str = "effects",
-                 n_seeds: int | None = None, n_test: int | None = None, progress: bool = False) -> dict:
+                 n_seeds: int | None = None, n_test: int | None = None, progress: bool = False) -> ExplanationsResult:
     """Lesson 05: learning curves with and without explanations, and a sweep of the weight lambda (``experiment explanations``)."""
     from causal_course.learners.evaluation import make_test_sets
     from causal_course.statistics import mean_and_standard_error
@@ -117,4 +118,4 @@ def explanations(seed: int = 0, fast: bool = False, kinds=None, lambdas=None, sw
         sweep[f"{group}_curve"] = [f[0] for f in finals]
         sweep[f"{group}_curve_se"] = [f[1] for f in finals]
     result["lambda_sweep"] = sweep
-    return result
+    return ExplanationsResult.from_json(result)

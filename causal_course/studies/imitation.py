@@ -13,13 +13,14 @@ from causal_course.studies.common import (
     _mean_se,
     _same,
 )
+from causal_course.studies.records import DaggerStudyResult, ReturnConditioningResult
 from causal_course.validation import (
     check_finite_number,
     check_n_samples,
 )
 
 
-def dagger(seed: int = 0, fast: bool = False, n_seeds: int = 3, rounds: int | None = None) -> dict:
+def dagger(seed: int = 0, fast: bool = False, n_seeds: int = 3, rounds: int | None = None) -> DaggerStudyResult:
     """Lesson 07: per-step error and the share of cars on the road against the horizon, for behaviour
     cloning (round 0), DAgger rounds and the expert; mean and standard error over seeds ``seed``, ``seed + 1``, ..."""
     from causal_course.learners.imitation import dagger_study
@@ -36,7 +37,7 @@ def dagger(seed: int = 0, fast: bool = False, n_seeds: int = 3, rounds: int | No
     for name in studies[0].curves:
         for key in ("per_step_error", "on_road"):
             result[key][name], result[key + "_se"][name] = _mean_se([s.curves[name][key] for s in studies])
-    return result
+    return DaggerStudyResult.from_json(result)
 
 
 RC_ASKED = (50, 100, 150, 175, 190)
@@ -49,7 +50,7 @@ RC_WORLDS = {
 }
 
 
-def return_conditioning(seed: int = 0, fast: bool = False, n_seeds: int = 3, asked=RC_ASKED) -> dict:
+def return_conditioning(seed: int = 0, fast: bool = False, n_seeds: int = 3, asked=RC_ASKED) -> ReturnConditioningResult:
     """Lesson 07: returns achieved by cloning everything, cloning the best quarter, and return-conditioned
     imitation asked for each return in ``asked``, in a world where returns reflect skill and one where
     they also reflect luck; mean and standard error over seeds."""
@@ -98,4 +99,4 @@ def return_conditioning(seed: int = 0, fast: bool = False, n_seeds: int = 3, ask
             mean, se = _mean_se(np.asarray(values)[:, None])
             summary[name], summary[name + "_se"] = round(mean[0], 1), round(se[0], 1)
         result["worlds"][world] = summary
-    return result
+    return ReturnConditioningResult.from_json(result)

@@ -3,16 +3,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
 from causal_course.config import budget
+from causal_course.learners.baselines import baseline_agents
 from causal_course.seeds import stream
 from causal_course.studies.common import (
     _check_list,
     _check_run,
     _check_test_sets,
 )
-from causal_course.studies.passive import baseline_agents
+from causal_course.studies.records import MixturesResult
 from causal_course.validation import (
     check_choice,
     check_finite_number,
@@ -126,7 +129,7 @@ def evaluate_mixture_model(model, test_sets: dict, seed: int, asked=(None,)) -> 
 
 def mixtures(seed: int = 0, fast: bool = False, shares=None, conditions=None, n_seeds: int | None = None,
              n_steps: int | None = None, n_test: int | None = None, progress: bool = False,
-             n_threads: int | None = None, env: str = "standard") -> dict:
+             n_threads: int | None = None, env: str = "standard") -> MixturesResult:
     """Lesson 04: reward against the interventional share of the passive data (``experiment mixtures``).
 
     Trains one model per (condition, share, seed), seeds ``seed, seed + 1, ...``, each tested on
@@ -181,7 +184,7 @@ def mixtures(seed: int = 0, fast: bool = False, shares=None, conditions=None, n_
     return summarise_mixtures(raw)
 
 
-def summarise_mixtures(raw: dict) -> dict:
+def summarise_mixtures(raw: dict) -> MixturesResult:
     """Add means and 95 % intervals over seeds to the per-seed results of :func:`mixtures` (lesson 04)."""
     from causal_course.statistics import interval_record
 
@@ -206,7 +209,7 @@ def summarise_mixtures(raw: dict) -> dict:
             headline["asked_experimenter"] = [None if s is None else s.get("heldout_sampled_asked_experimenter")
                                               for s in table["summary"]]
     result["heldout"] = headline
-    return result
+    return MixturesResult.from_json(result)
 
 
 def mixture_values(results: dict, condition: str, share: float, key: str) -> list:
@@ -227,9 +230,9 @@ def mixture_values(results: dict, condition: str, share: float, key: str) -> lis
     return [run[key] for run in runs]
 
 
-def merge_mixtures(parts: list) -> dict:
+def merge_mixtures(parts: list) -> MixturesResult:
     """One sweep from sweeps over disjoint seeds (same shares, conditions and budget) (lesson 04)."""
-    if not isinstance(parts, (list, tuple)) or not parts or not all(isinstance(p, dict) for p in parts):
+    if not isinstance(parts, (list, tuple)) or not parts or not all(isinstance(p, Mapping) for p in parts):
         raise invalid("parts", "a non-empty list of mixtures() results", repr(parts)[:40],
                       "pass the sweeps to merge, e.g. [mixtures(seed=0), mixtures(seed=5)]", TypeError)
     first = parts[0]

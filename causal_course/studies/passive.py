@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from causal_course.config import budget
-from causal_course.learners import baselines
+from causal_course.learners.baselines import baseline_agents
 from causal_course.seeds import stream
 from causal_course.studies.common import (
     TEST_EPISODES,
@@ -15,11 +15,11 @@ from causal_course.studies.common import (
     _check_run,
     _check_test_sets,
 )
+from causal_course.studies.records import PassiveResult, VariantsResult
 from causal_course.validation import (
-    check_rng,
     check_seed,
 )
-from causal_course.worlds.dag_episodes import check_env, expert_episodes
+from causal_course.worlds.dag_episodes import check_env
 
 # Training budgets (steps of 256 episodes). On 2 idle CPU cores one step takes about 25 ms, so the
 # full budget is about 55 s of training; fast mode (CI) is a few seconds.
@@ -31,22 +31,6 @@ PASSIVE_STEPS_FAST = 120
 
 BASELINE_NAMES = ("optimal", "causal_inference", "correlational", "regression_5_samples",
                   "regression_unlimited", "memorising", "random")
-
-
-def baseline_agents(rng: np.random.Generator, env: str = "standard") -> dict:
-    """Every baseline of lesson 03 as ``name -> agent`` (the memorising one learns from expert logs in ``env``)."""
-    check_rng(rng)
-    check_env(env)
-    training = expert_episodes(20_000, rng, "train", env)
-    return {
-        "optimal": baselines.optimal_agent,
-        "causal_inference": baselines.causal_inference_agent,
-        "correlational": baselines.correlational_agent,
-        "regression_5_samples": baselines.regression_agent,
-        "regression_unlimited": lambda w, t, r: baselines.regression_agent(w, t, r, n_samples=None),
-        "memorising": baselines.memorising_agent_from(training.goal_action, training.target),
-        "random": baselines.random_agent,
-    }
 
 
 def evaluate_everything(model, test_sets: dict, seed: int, agents: dict | None = None) -> dict:
@@ -100,7 +84,7 @@ def critical_choices(model, critical, seed: int) -> dict:
 
 def passive(seed: int = 0, fast: bool = False, n_steps: int | None = None, architecture: str = "transformer",
             n_test: int | None = None, progress: bool = False, n_threads: int | None = None,
-            env: str = "standard") -> dict:
+            env: str = "standard") -> PassiveResult:
     """Lesson 03: train by behaviour cloning on expert logs, then test interactively (``experiment passive``).
 
     Returns ``{"seed", "env", "train_seconds", "episodes_seen", "heldout", "in_distribution", "critical", ...}``
@@ -122,7 +106,7 @@ def passive(seed: int = 0, fast: bool = False, n_steps: int | None = None, archi
     history = train_behaviour_cloning(model, n_steps, np.random.default_rng(seed), progress=progress,
                                       n_threads=n_threads, make_batch=expert_sampler(env))
     results = evaluate_everything(model, test_sets, seed)
-    return {
+    return PassiveResult.from_json({
         "experiment": "passive",
         "seed": seed,
         "env": env,
@@ -133,10 +117,10 @@ def passive(seed: int = 0, fast: bool = False, n_steps: int | None = None, archi
         "episodes_seen": history.total_episodes,
         "test_episodes": n_test,
         **{key: ({k: round(v, 4) for k, v in value.items()}) for key, value in results.items()},
-    }
+    })
 
 
-def baselines_by_env(seed: int = 0, fast: bool = False, envs=None, n_test: int | None = None) -> dict:
+def baselines_by_env(seed: int = 0, fast: bool = False, envs=None, n_test: int | None = None) -> VariantsResult:
     """Lesson 03: every baseline on every environment variant, one seed (``benchmarks/variants.py``).
 
     Returns ``{"seed", "test_episodes", "envs": {env: {group: {baseline: normalised reward}}}}``;
@@ -153,4 +137,4 @@ def baselines_by_env(seed: int = 0, fast: bool = False, envs=None, n_test: int |
         test_sets = make_test_sets(n_test, stream(seed, "test_episodes"), env)
         scores = evaluate_everything(None, test_sets, seed)
         result["envs"][env] = {group: {k: round(v, 4) for k, v in values.items()} for group, values in scores.items()}
-    return result
+    return VariantsResult.from_json(result)

@@ -11,6 +11,7 @@ from causal_course.studies.common import (
     _check_run,
     _mean_se,
 )
+from causal_course.studies.records import StructureResult
 from causal_course.validation import (
     check_integer,
     check_positive_count,
@@ -23,7 +24,7 @@ STRUCTURE_SIMULATIONS, STRUCTURE_SIMULATIONS_FAST = 64, 16
 
 
 def structure(seed: int = 0, fast: bool = False, n_seeds: int = 3, batch_size: int = 5, n_rounds: int | None = None,
-              n_simulations: int | None = None, dag_indices=None, progress: bool = False) -> dict:
+              n_simulations: int | None = None, dag_indices=None, progress: bool = False) -> StructureResult:
     """Lesson 02: posterior entropy against samples for observing, random and greedy experiments.
 
     For each of ``n_seeds`` seeds (``seed``, ``seed + 1``, ...) and each true DAG on 3 variables
@@ -72,4 +73,4 @@ def structure(seed: int = 0, fast: bool = False, n_seeds: int = 3, batch_size: i
     for strategy in STRATEGIES:
         for key in ("entropy", "true_dag", "true_class"):
             result[key][strategy], result[key + "_se"][strategy] = _mean_se(per_seed[strategy][key])
-    return result
+    return StructureResult.from_json(result)

@@ -1,3 +1,4 @@
-"""Figures: the course style, DAG drawing, result figures and structure-learning figures. Used only by
-the layers above the core (studies' callers, widgets, notebooks); the core never draws.
+"""Figures: the course style (``style``), DAG drawing (``dags``), lesson 01's (``seeing_doing``), lesson 02's
+(``structure``) and lesson 03's (``passive``) result figures. Only the layers listed after this one in the README
+(widgets, notebooks) use it; the causal core, worlds and learners never draw.
 """

@@ -48,7 +48,7 @@ def dagger_widget(results: dict | None = None):
     """A slider for the number of DAgger rounds (lesson 07)."""
     import ipywidgets as widgets
 
-    from causal_course.studies.results import load_results
+    from causal_course.studies.cache import load_results
     from causal_course.widgets.wiring import interactive_figure
 
     results = results or load_results("dagger_results")
@@ -98,7 +98,7 @@ def return_conditioning_widget(results: dict | None = None):
     """Sliders for the return asked for and the world (lesson 07)."""
     import ipywidgets as widgets
 
-    from causal_course.studies.results import load_results
+    from causal_course.studies.cache import load_results
     from causal_course.widgets.wiring import interactive_figure
 
     results = results or load_results("return_conditioning_results")

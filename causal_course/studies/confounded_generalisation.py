@@ -10,6 +10,7 @@ from causal_course.studies.common import (
     _check_run,
     _same,
 )
+from causal_course.studies.records import ConfoundingResult
 from causal_course.validation import (
     check_probability,
 )
@@ -25,7 +26,7 @@ ODD_ONE_OUT_STEPS_FAST = 60
 
 
 def confounding(seed: int = 0, fast: bool = False, confounded_shares=None, n_seeds: int | None = None,
-                n_steps: int | None = None, n_test: int | None = None) -> dict:
+                n_steps: int | None = None, n_test: int | None = None) -> ConfoundingResult:
     """Lesson 06: deconfounded choice shares by dimension for each explanation and confounding level (``experiment confounding``)."""
     from causal_course.learners.odd_one_out import EXPLANATION_CHOICES, evaluate_odd_one_out, train_odd_one_out
     from causal_course.statistics import mean_and_standard_error
@@ -50,5 +51,5 @@ def confounding(seed: int = 0, fast: bool = False, confounded_shares=None, n_see
                 mean, se = mean_and_standard_error([run[key] for run in runs])
                 row[key], row[f"{key}_se"] = round(mean, 4), round(se, 4)
             conditions.append(row)
-    return {"experiment": "confounding", "seeds": seeds, "n_steps": n_steps, "test_episodes": n_test,
-            "confounded_shares": shares, "explanations": list(EXPLANATION_CHOICES), "conditions": conditions}
+    return ConfoundingResult.from_json({"experiment": "confounding", "seeds": seeds, "n_steps": n_steps, "test_episodes": n_test,
+            "confounded_shares": shares, "explanations": list(EXPLANATION_CHOICES), "conditions": conditions})

@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from causal_course.grading.isolation import MAX_PROCESSES, ControlGroup, sealed_command, tree_pids, tree_usage
+from causal_course.grading.sandbox import MAX_PROCESSES, ControlGroup, sealed_command, tree_pids, tree_usage
 from causal_course.grading.worker import FDS_VARIABLE, MAX_FRAME, MEMORY_VARIABLE
 
 INTERRUPT_GRACE = 3.0  # seconds a process gets to stop after an interrupt before it is killed
@@ -32,7 +32,7 @@ def platform_problem() -> str | None:
     return ("grading runs each submission in a process of its own over POSIX pipes, which Windows does not offer; "
             "grade on Linux (or in WSL), or in the Linux container shown in docs/instructor.md (Other systems).")
 
-class SandboxDied(BaseException):
+class WorkerDied(BaseException):
     """The submission's process ended (``os._exit``, a crash, or killed by a limit).
 
     A ``BaseException``, like :class:`~causal_course.grading.grader.CheckTimeout`, so that no check's
@@ -45,13 +45,13 @@ class RequestTimeout(Exception):
     pass
 
 
-class Sandbox:
+class WorkerProcess:
     """One submission's process and the private pipes to it."""
 
     def __init__(self, memory_mb: int, workdir: Path, sealed: bool = True):
         self.memory_bytes = memory_mb * 2**20
         self.workdir = workdir
-        self.sealed = sealed  # run under bubblewrap (causal_course.grading.isolation)
+        self.sealed = sealed  # run under bubblewrap (causal_course.grading.sandbox)
         self.process = None
         self.group = None  # the cgroup of the process tree, where one could be made
         self.death = None  # why the process died, when the grader knows it
@@ -163,7 +163,7 @@ class Sandbox:
     def _die(self, reason: str):
         self.death = reason
         self._kill_group()
-        raise SandboxDied(reason)
+        raise WorkerDied(reason)
 
     def _read(self, deadline: float, expect: int | None = None) -> dict:
         """The next reply; with ``expect``, the next one that answers request number ``expect``
@@ -217,7 +217,7 @@ class Sandbox:
                                         "(all its processes together)")
         self.death = self.death or _describe_exit(code, self.memory_bytes)
         self._kill_group()
-        raise SandboxDied(self.death)
+        raise WorkerDied(self.death)
 
     def _write(self, message: dict, deadline: float) -> None:
         payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
@@ -238,7 +238,7 @@ class Sandbox:
 
     def request(self, message: dict, deadline: float) -> tuple[dict, bool]:
         """Send ``message``; return ``(reply, timed_out)``. Past the deadline the work is interrupted;
-        a process that will not stop is killed (:class:`SandboxDied`)."""
+        a process that will not stop is killed (:class:`WorkerDied`)."""
         self._sequence += 1
         message = {**message, "id": self._sequence}
         try:

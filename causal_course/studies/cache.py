@@ -1,6 +1,6 @@
 """Cached results of the course's studies, shipped with the package (``causal_course/data``).
 
-Introduced in lesson 03. Each ``NAME_results.json`` was written by ``benchmarks/NAME.py --save``.
+Introduced in lesson 02. Each ``NAME_results.json`` was written by ``benchmarks/NAME.py --save``.
 """
 
 from __future__ import annotations

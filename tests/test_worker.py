@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 import torch
 
-from causal_course.grading.sandbox_client import Sandbox, SandboxDied
 from causal_course.grading.worker import CappedWriter, UnreadableReply, Unsupported, decode, encode
+from causal_course.grading.worker_client import WorkerDied, WorkerProcess
 
 
 def roundtrip(value):
@@ -73,7 +73,7 @@ def test_capped_writer_keeps_the_head_and_counts_everything():
 def test_sandbox_runs_cells_calls_functions_and_reports_death(tmp_path):
     import time
 
-    sandbox = Sandbox(memory_mb=1024, workdir=tmp_path)
+    sandbox = WorkerProcess(memory_mb=1024, workdir=tmp_path)
     sandbox.start()
     try:
         deadline = lambda: time.monotonic() + 30  # noqa: E731
@@ -86,7 +86,7 @@ def test_sandbox_runs_cells_calls_functions_and_reports_death(tmp_path):
         assert np.array_equal(decode(reply["mutated"]["0"]), [2.0, 2.0, 2.0])  # the in-place change comes back
         reply, timed_out = sandbox.request({"op": "run_cell", "source": "while True:\n    pass"}, time.monotonic() + 1)
         assert timed_out and reply["ename"] == "KeyboardInterrupt"
-        with pytest.raises(SandboxDied, match="exited with code 3"):
+        with pytest.raises(WorkerDied, match="exited with code 3"):
             sandbox.request({"op": "run_cell", "source": "import os\nos._exit(3)"}, deadline())
     finally:
         sandbox.close()

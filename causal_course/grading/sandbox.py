@@ -41,7 +41,7 @@ class SandboxUnavailable(RuntimeError):
 
 def _read_only_roots() -> list[str]:
     """Folders the submission may read: the system's programs and libraries, Python, the package."""
-    from causal_course.grading.grader import PACKAGE_DIR
+    from causal_course.paths import PACKAGE_DIR
 
     roots = ["/usr", "/etc"]
     for prefix in {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,

@@ -1,0 +1,236 @@
+"""Typed results of the course's studies: one small dataclass per ``causal-course experiment NAME``.
+
+Introduced in lesson 02. Each study returns one of these. It reads like the JSON object of the
+course's contract (COURSE.md §5): ``result["heldout"]["model"]`` works on a fresh result and on a
+cached one loaded from ``causal_course/data`` alike, and :meth:`StudyResult.to_json` (or
+``json.dumps(result, default=json_default)``) writes it. Key names are uniform: a summary over
+seeds is either ``KEY`` with ``KEY_se`` (its standard error) or an interval record
+``{"mean", "low", "high", "values"}`` (:func:`causal_course.statistics.interval_record`).
+
+>>> result = StructureResult.from_json({"experiment": "structure", "seed": 0, "n_seeds": 1, "n_dags": 1,
+...     "batch_size": 5, "samples": [0], "entropy": {"observe": [4.64]}, "entropy_se": {"observe": [0.0]},
+...     "true_dag": {}, "true_dag_se": {}, "true_class": {}, "true_class_se": {}})
+>>> result.entropy["observe"], result["samples"], result.to_json()["experiment"]
+([4.64], [0], 'structure')
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import ClassVar
+
+from causal_course.validation import invalid
+
+CACHE_KEYS = ("sweep_seconds",)  # what a benchmark adds to a cached result (its run time): not part of the result
+
+
+@dataclass(frozen=True)
+class StudyResult(Mapping):
+    """A study's result: typed fields, read and written as the JSON object of the course's contract (lesson 03)."""
+
+    experiment: ClassVar[str] = ""
+    json_names: ClassVar[dict] = {}  # field -> JSON key, where the key is not a Python name ("lambda")
+    optional: ClassVar[tuple] = ()  # fields left out of the JSON when they are None
+
+    def to_json(self) -> dict:
+        """The JSON-ready dict (plain dicts, lists, numbers and strings)."""
+        data = {"experiment": self.experiment}
+        for item in dataclasses.fields(self):
+            value = getattr(self, item.name)
+            if value is None and item.name in self.optional:
+                continue
+            data[self.json_names.get(item.name, item.name)] = _plain(value)
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping) -> StudyResult:
+        """The typed result from its JSON object; a missing or unknown key is a clear error."""
+        if not isinstance(data, Mapping):
+            raise invalid("data", f"the JSON object of a {cls.experiment!r} result", type(data).__name__,
+                          "pass the dict the study returned or its cached file", TypeError)
+        names = {cls.json_names.get(item.name, item.name): item for item in dataclasses.fields(cls)}
+        required = [key for key, item in names.items() if item.name not in cls.optional
+                    and item.default is dataclasses.MISSING and item.default_factory is dataclasses.MISSING]
+        missing = [key for key in required if key not in data]
+        unknown = sorted(set(data) - set(names) - {"experiment", *CACHE_KEYS})
+        if missing or unknown:
+            raise invalid("data", f"the keys of a {cls.experiment!r} result", f"missing {missing}, unknown {unknown}",
+                          f"add the missing keys or update {cls.__name__} in causal_course/studies/records.py")
+        if data.get("experiment", cls.experiment) != cls.experiment:
+            raise invalid("data", f"a {cls.experiment!r} result", f"a {data['experiment']!r} result",
+                          f"load it with the record of that experiment, not {cls.__name__}")
+        return cls(**{item.name: data[key] for key, item in names.items() if key in data})
+
+    # Mapping: read like the JSON object
+    def __getitem__(self, key):
+        return self.to_json()[key]
+
+    def __iter__(self):
+        return iter(self.to_json())
+
+    def __len__(self) -> int:
+        return len(self.to_json())
+
+
+def _plain(value):
+    if isinstance(value, StudyResult):
+        return value.to_json()
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value
+
+
+def json_default(value):
+    """``json.dumps(result, default=json_default)``: writes study results found anywhere inside ``result``."""
+    if isinstance(value, StudyResult):
+        return value.to_json()
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+@dataclass(frozen=True)
+class PassiveResult(StudyResult):
+    """``experiment passive`` (lesson 03): scores by test group, each ``{agent: normalised reward}``."""
+
+    experiment: ClassVar[str] = "passive"
+    optional: ClassVar[tuple] = ("model_exploration", "critical_choices")
+    seed: int
+    env: str
+    architecture: str
+    n_parameters: int
+    n_steps: int
+    train_seconds: float
+    episodes_seen: int
+    test_episodes: int
+    in_distribution: dict
+    heldout: dict
+    critical: dict
+    model_exploration: dict | None = None
+    critical_choices: dict | None = None
+
+
+@dataclass(frozen=True)
+class VariantsResult(StudyResult):
+    """Lesson 03's baselines on every environment variant: ``envs[env][group][baseline]``."""
+
+    experiment: ClassVar[str] = "variants"
+    seed: int
+    test_episodes: int
+    envs: dict
+
+
+@dataclass(frozen=True)
+class CuesResult(StudyResult):
+    """``experiment cues`` (lesson 03): reward, interventions outside the cue and experiments used."""
+
+    experiment: ClassVar[str] = "cues"
+    seed: int
+    env: str
+    n_steps: int
+    train_seconds: float
+    cued_share_in_training: float
+    test_episodes: int
+    heldout_combinations: float
+    reward: dict
+    interventions_on_uncued_share: dict
+    steps_used: dict
+
+
+@dataclass(frozen=True)
+class MixturesResult(StudyResult):
+    """``experiment mixtures`` (lesson 04): per-seed values and interval records per condition and share."""
+
+    experiment: ClassVar[str] = "mixtures"
+    optional: ClassVar[tuple] = ("off_record",)
+    env: str
+    seeds: list
+    n_steps: int
+    episodes_per_model: int
+    test_episodes: int
+    shares: list
+    baselines_per_seed: list
+    baselines: dict
+    conditions: dict
+    heldout: dict
+    off_record: dict | None = None
+
+
+@dataclass(frozen=True)
+class ExplanationsResult(StudyResult):
+    """``experiment explanations`` (lesson 05): learning curves per explanation kind and the lambda sweep."""
+
+    experiment: ClassVar[str] = "explanations"
+    json_names: ClassVar[dict] = {"lam": "lambda"}
+    seeds: list
+    steps: list
+    episodes: list
+    lam: float
+    test_episodes: int
+    curves: dict
+    lambda_sweep: dict
+
+
+@dataclass(frozen=True)
+class ConfoundingResult(StudyResult):
+    """``experiment confounding`` (lesson 06): choice shares by feature, per explanation and confounded share."""
+
+    experiment: ClassVar[str] = "confounding"
+    seeds: list
+    n_steps: int
+    test_episodes: int
+    confounded_shares: list
+    explanations: list
+    conditions: list
+
+
+@dataclass(frozen=True)
+class StructureResult(StudyResult):
+    """``experiment structure`` (lesson 02): posterior entropy by strategy against samples, and the final masses."""
+
+    experiment: ClassVar[str] = "structure"
+    seed: int
+    n_seeds: int
+    n_dags: int
+    batch_size: int
+    samples: list
+    entropy: dict
+    entropy_se: dict
+    true_dag: dict
+    true_dag_se: dict
+    true_class: dict
+    true_class_se: dict
+
+
+@dataclass(frozen=True)
+class DaggerStudyResult(StudyResult):
+    """``experiment dagger`` (lesson 07): per-step error and cars on the road against the horizon, by round."""
+
+    experiment: ClassVar[str] = "dagger"
+    seed: int
+    n_seeds: int
+    horizons: list
+    data_sizes: list
+    per_step_error: dict
+    per_step_error_se: dict
+    on_road: dict
+    on_road_se: dict
+
+
+@dataclass(frozen=True)
+class ReturnConditioningResult(StudyResult):
+    """``experiment return-conditioning`` (lesson 07): returns achieved per policy, in each world."""
+
+    experiment: ClassVar[str] = "return-conditioning"
+    seed: int
+    n_seeds: int
+    asked: list
+    test_drives: int
+    worlds: dict
+
+
+RECORDS = {record.experiment: record for record in (
+    PassiveResult, VariantsResult, CuesResult, MixturesResult, ExplanationsResult, ConfoundingResult, StructureResult,
+    DaggerStudyResult, ReturnConditioningResult)}
