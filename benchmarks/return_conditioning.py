@@ -28,7 +28,7 @@ def main() -> int:
     for world, rows in result["worlds"].items():
         print(f"{world} world; data: " + ", ".join(f"{d} {r:.0f}" for d, r in rows["data"].items()))
         for name in ["expert", "clone all", "clone best 25%"] + [f"asked {a}" for a in result["asked"]]:
-            print(f"  {name:<16} {rows[name]:6.1f} ± {rows[name + ' se']:.1f}")
+            print(f"  {name:<16} {rows[name]:6.1f} ± {rows[name + '_se']:.1f}")
     if "saved_to" in result:
         print(f"saved {result['saved_to']}")
     return 0

@@ -85,7 +85,7 @@ def render_return_conditioning(results: dict, asked: int = 190, world: str = "de
         ax.axhline(rows[name], label=f"{name}: {rows[name]:.0f}", linewidth=1.5, **style)
     chosen = rows[f"asked {asked}"]
     ax.plot([asked], [chosen], marker="*", markersize=16, color=PALETTE["orange"], markeredgecolor="black",
-            label=f"asked {asked}: achieved {chosen:.0f} ± {rows[f'asked {asked} se']:.0f}")
+            label=f"asked {asked}: achieved {chosen:.0f} ± {rows[f'asked {asked}_se']:.0f}")
     ax.set_xlabel("return asked for (200 steps; 200 = always on the centre line)")
     ax.set_ylabel("return achieved")
     ax.set_title(f"{world} world: " + ("returns reflect skill" if world == "deterministic" else
