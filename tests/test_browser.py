@@ -167,14 +167,19 @@ def _lesson02(page, name):
 def _lesson03(page, name):
     assert _press_on_slider(page, 1) == "2"  # the inspector's step slider: step 1 -> 2
     page.screenshot(path=str(SCREENSHOTS / f"{name}_moved.png"))
-    # The cue editor: ticking "cue X2" (episode 0's target is X0, its cue X1, X3, X4) replays the episode.
+    # The cue editor: ticking a variable that episode 0 neither cues nor asks about replays the episode with it cued
+    # (the lesson shows cue_test_sets(seed=0, n_test=12)["heldout_combinations"]).
+    from causal_course.studies.cues import cue_test_sets
+
+    episode = cue_test_sets(seed=0, n_test=12)["heldout_combinations"]
+    free = next(i for i in range(5) if not episode.cue[0][i] and i != episode.target[0])
     before = _figure_sources(page)
-    box = page.locator(".jupyter-widgets.widget-checkbox input[type='checkbox']").nth(2)
+    box = page.locator(".jupyter-widgets.widget-checkbox input[type='checkbox']").nth(free)
     box.scroll_into_view_if_needed()
     box.click()
     _wait_for_new_figure(page, before)
     alt = page.eval_on_selector_all(".jupyter-widgets img[src^='data:image/png']", "els => els.map(e => e.alt)")
-    assert any("X2" in text and "cue" in text for text in alt), alt
+    assert any(f"X{free}" in text.split("cue:")[-1].split(";")[0] for text in alt), alt
     page.screenshot(path=str(SCREENSHOTS / f"{name}_cue.png"))
 
 
