@@ -266,7 +266,7 @@ def test_experiment_lesson07_json(name):
         assert data["horizons"][0] == 10 and {"expert", "round 0", "round 1"} <= set(data["per_step_error"])
         assert data["per_step_error"]["round 0"][-1] > data["per_step_error"]["round 1"][-1]
     else:
-        assert set(data["worlds"]) == {"deterministic", "lucky"}
+        assert set(data["worlds"]) == {"steady", "lucky"}
         assert {"expert", "clone all", "clone best 25%", "asked 190", "data"} <= set(data["worlds"]["lucky"])
 
 

@@ -134,7 +134,7 @@ def driver_policy(name: str):
     if name == "noisy":
         return lk.expert_policy, 2.0
     if name == "poor":
-        return lambda o: o[..., 2] - 0.1 * (lk.OFFSET_GAIN * o[..., 0] + lk.HEADING_GAIN * o[..., 1]) / lk.STEER, 0.0
+        return lk.poor_policy, 0.0
     if name == "random":
         return (lambda o: np.zeros(len(o))), 1.0
     raise ValueError(f"unknown driver {name!r}; choose one of {DRIVERS}.")
@@ -150,6 +150,17 @@ class MixedData:
     returns_to_go: np.ndarray
     driver: np.ndarray
     drive_return: np.ndarray
+    drive: np.ndarray  # which drive (0, 1, ...) each step came from
+
+    def per_drive(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(return, driver)`` of each drive, once per drive, ties kept (lesson 07)."""
+        _, first = np.unique(self.drive, return_index=True)
+        return self.drive_return[first], self.driver[first]
+
+    def best_drives(self, share: float = 0.25) -> np.ndarray:
+        """Which steps belong to the drives whose return is in the top ``share`` of all drives (lesson 07)."""
+        returns, _ = self.per_drive()
+        return self.drive_return >= np.quantile(returns, 1 - share)
 
 
 def mixed_demonstrations(rng, drivers_per_kind: dict | None = None, horizon: int = 200, gusts=(lk.GUST,)) -> MixedData:
@@ -159,7 +170,7 @@ def mixed_demonstrations(rng, drivers_per_kind: dict | None = None, horizon: int
     """
     rng = check_rng(rng)
     drivers_per_kind = drivers_per_kind or {name: 10 for name in DRIVERS}
-    parts = []
+    parts, next_drive = [], 0
     for name, count in drivers_per_kind.items():
         policy, noise = driver_policy(name)
         gust = rng.choice(np.asarray(gusts, dtype=float), size=count)
@@ -167,8 +178,11 @@ def mixed_demonstrations(rng, drivers_per_kind: dict | None = None, horizon: int
         rewards = rewards_of(drives)
         to_go = lk.returns_to_go(rewards) / np.arange(horizon, 0, -1)  # reward per step still to come
         on_road = drives.on_road
+        drive_index = np.broadcast_to((next_drive + np.arange(count))[:, None], on_road.shape)
+        next_drive += count
         parts.append((drives.observations[on_road], drives.actions[on_road], to_go[on_road],
-                      np.full(on_road.sum(), name), np.broadcast_to(rewards.sum(axis=1)[:, None], on_road.shape)[on_road]))
+                      np.full(on_road.sum(), name), np.broadcast_to(rewards.sum(axis=1)[:, None], on_road.shape)[on_road],
+                      drive_index[on_road]))
     return MixedData(*(np.concatenate(column) for column in zip(*parts)))
 
 

@@ -62,7 +62,7 @@ def dagger_widget(results: dict | None = None):
     return box
 
 
-def render_return_conditioning(results: dict, asked: int = 190, world: str = "deterministic"):
+def render_return_conditioning(results: dict, asked: int = 190, world: str = "steady"):
     """Return achieved against return asked for, beside the clones and the expert (lesson 07)."""
     from causal_course.viz.style import course_figure
 
@@ -88,7 +88,7 @@ def render_return_conditioning(results: dict, asked: int = 190, world: str = "de
             label=f"asked {asked}: achieved {chosen:.0f} ± {rows[f'asked {asked}_se']:.0f}")
     ax.set_xlabel("return asked for (200 steps; 200 = always on the centre line)")
     ax.set_ylabel("return achieved")
-    ax.set_title(f"{world} world: " + ("returns reflect skill" if world == "deterministic" else
+    ax.set_title(f"{world} world: " + ("returns reflect skill" if world == "steady" else
                                        "calm weather (luck) also raised some returns"), fontsize=10)
     ax.legend(fontsize=7, loc="lower right")
     return fig
@@ -104,7 +104,7 @@ def return_conditioning_widget(results: dict | None = None):
     results = results or load_results("return_conditioning_results")
     asked = widgets.SelectionSlider(options=results["asked"], value=results["asked"][-1], description="return asked",
                                     continuous_update=False, style={"description_width": "initial"})
-    world = widgets.ToggleButtons(options=list(results["worlds"]), value="deterministic", description="world")
+    world = widgets.ToggleButtons(options=list(results["worlds"]), value="steady", description="world")
     box = interactive_figure(render_return_conditioning, {"asked": asked, "world": world}, fixed={"results": results},
                              description="Ask the driver for a return; switch to the world where luck counts.",
                              cache_version=lambda: id(results))

@@ -67,10 +67,14 @@ def expert_policy(observations: np.ndarray) -> np.ndarray:
     return curvature - (OFFSET_GAIN * y + HEADING_GAIN * h) / STEER
 
 
+POOR_CORRECTION = 0.1  # the poor driver corrects only a tenth as much as the expert
+
+
 def poor_policy(observations: np.ndarray) -> np.ndarray:
-    """A poor driver: follows the road but corrects only a fifth as much as the expert (lesson 07)."""
+    """A poor driver: follows the road but corrects only a tenth as much as the expert (lesson 07)."""
     observations = np.asarray(observations, dtype=float)
-    return observations[..., 2] - 0.2 * (OFFSET_GAIN * observations[..., 0] + HEADING_GAIN * observations[..., 1]) / STEER
+    return observations[..., 2] - POOR_CORRECTION * (OFFSET_GAIN * observations[..., 0]
+                                                     + HEADING_GAIN * observations[..., 1]) / STEER
 
 
 def drive(policy, n: int, horizon: int, rng: np.random.Generator, gust=GUST, steering_noise: float = 0.0,
