@@ -291,7 +291,11 @@ def format_experiment(result: dict) -> str:
 
     def value_text(value) -> str:
         if isinstance(value, float):
-            return f"{value:.3f}"
+            return f"{value:.3f}" if value == 0 or abs(value) >= 0.01 else f"{value:.2g}"  # a gust of 0.0005
+        if isinstance(value, list) and value and all(isinstance(v, dict) and "mean" in v for v in value):
+            from causal_course.statistics import format_interval  # a curve of interval records, one per point
+
+            return "  ".join(format_interval(v, 3) for v in value)
         if isinstance(value, list) and all(isinstance(v, (int, float)) for v in value):
             return " ".join(f"{v:6.2f}" if isinstance(v, float) else f"{v:6d}" for v in value)
         return str(value)

@@ -258,16 +258,26 @@ def test_experiment_structure_json_and_text():
 
 @pytest.mark.parametrize("name", ["dagger", "return-conditioning"])
 def test_experiment_lesson07_json(name):
-    result = run("experiment", name, "--fast", "--json")
+    """--seeds N --json: per-seed values, means and paired differences with their intervals."""
+    result = run("experiment", name, "--fast", "--json", "--seeds", "2", "--seed", "4")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert data["experiment"] == name and data["n_seeds"] == 3
+    assert data["experiment"] == name and data["seeds"] == [4, 5]
     if name == "dagger":
         assert data["horizons"][0] == 10 and {"expert", "round 0", "round 1"} <= set(data["per_step_error"])
-        assert data["per_step_error"]["round 0"][-1] > data["per_step_error"]["round 1"][-1]
+        record = data["per_step_error"]["round 0"][-1]
+        difference = data["differences"]["round 1 - round 0"]["per_step_error"][-1]
+        assert data["growth"]["round 0"]["on_road"][0]["mean"] == 0  # the change from the first horizon to itself
     else:
         assert set(data["worlds"]) == {"steady", "lucky"}
-        assert {"expert", "clone all", "clone best 25%", "asked 190", "data"} <= set(data["worlds"]["lucky"])
+        assert {"expert", "clone all", "clone best 25%", "asked 190", "expected 190"} <= set(data["returns"]["lucky"])
+        assert set(data["data"]["lucky"]) == {"expert", "noisy", "poor", "random"}
+        record = data["returns"]["lucky"]["asked 190"]["stormy"]
+        difference = data["differences"]["lucky"]["expected 190 - asked 190"]["calm+stormy"]
+        assert "asked 190" in data["differences"]["lucky - steady"]
+    assert len(record["values"]) == 2 and record["low"] <= record["mean"] <= record["high"]
+    assert len(difference["values"]) == 2 and isinstance(difference["excludes_zero"], bool)
+    assert run("experiment", name, "--fast", "--json", "--seeds", "0").returncode == 2
 
 
 def test_exercises_check_names_a_corrupt_solution_file(root, tmp_path, monkeypatch, capsys):

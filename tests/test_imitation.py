@@ -100,13 +100,50 @@ def test_mixed_data_and_return_conditioning():
 
 def test_cached_results_meet_the_lessons_claims():
     dagger = load_results("dagger_results")
-    cloning = dagger["per_step_error"]["round 0"]
-    assert cloning[-1] > 3 * cloning[0]  # compounding
-    assert max(dagger["per_step_error"]["round 1"]) < 0.1 * max(cloning)
-    rc = load_results("return_conditioning_results")["worlds"]
-    skill, luck = rc["steady"], rc["lucky"]
-    assert skill["asked 190"] - skill["asked 190_se"] > skill["clone all"] + skill["clone all_se"]
-    assert luck["asked 190"] < skill["asked 190"] - 20
+    assert len(dagger["seeds"]) >= 8
+    assert dagger["growth"]["round 0"]["per_step_error"][-1]["low"] > 0  # cloning's errors compound (paired)
+    for record in dagger["differences"]["round 1 - round 0"]["per_step_error"][1:]:
+        assert record["excludes_zero"] and record["high"] < 0  # one DAgger round lowers the error
+    rc = load_results("return_conditioning_results")
+    assert len(rc["seeds"]) >= 8 and rc["compared"] == 190
+    steady, lucky, between = rc["differences"]["steady"], rc["differences"]["lucky"], rc["differences"]["lucky - steady"]
+    assert steady["asked 190 - clone all"]["steady"]["low"] > 0  # return-conditioning beats cloning everyone
+    assert lucky["expected 190 - asked 190"]["calm+stormy"]["low"] > 0  # the fix beats it in the lucky world
+    assert between["asked 190"]["steady"]["high"] < 0  # luck hurts, on the same test days
+    assert not between["expected 190"]["steady"]["excludes_zero"]  # and not once the labels are expected returns
+
+
+def test_every_interval_lesson_07_quotes_is_in_a_cached_result():
+    """Every "mean [low, high]" in the lesson's text is a record of the cached results it names."""
+    import json
+    import re
+    from pathlib import Path
+
+    from causal_course.statistics import format_interval
+
+    quoted = set()
+    root = Path(__file__).resolve().parent.parent
+    notebook = json.loads((root / "notebooks" / "07_from_passive_to_active.ipynb").read_text())
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "markdown":
+            quoted |= set(re.findall(r"[−-]?\d+\.\d+ \[[−-]?\d+\.\d+, [−-]?\d+\.\d+\]", "".join(cell["source"])))
+    cached = set()
+
+    def collect(value):
+        if isinstance(value, dict) and {"mean", "low", "high"} <= set(value) and value["low"] is not None:
+            cached.update(format_interval(value, digits) for digits in (1, 2, 3))
+        elif isinstance(value, dict):
+            for item in value.values():
+                collect(item)
+        elif isinstance(value, list):
+            for item in value:
+                collect(item)
+
+    collect(dict(load_results("dagger_results")))
+    collect(dict(load_results("return_conditioning_results")))
+    assert len(quoted) >= 10, quoted  # the lesson quotes its figures with their intervals
+    missing = sorted(q for q in quoted if q.replace("−", "-") not in cached)
+    assert not missing, f"lesson 07 quotes intervals no cached result holds: {missing}"
 
 
 def test_widgets_render_and_respond():
@@ -163,18 +200,140 @@ def test_checks_catch_the_usual_mistakes():
     assert "keep the old data" in _verdict("7.4", replaces).message
 
 
+def _hand_data(returns, drivers, steps_per_drive=2, to_go=None, weather=None):
+    """A MixedData with ``steps_per_drive`` steps per drive, for hand-worked cases."""
+    from causal_course.learners.imitation import MixedData
+
+    n = len(returns) * steps_per_drive
+    return MixedData(features=np.zeros((n, 3)), actions=np.zeros(n),
+                     returns_to_go=np.zeros(n) if to_go is None else np.asarray(to_go, dtype=float),
+                     driver=np.repeat(drivers, steps_per_drive), drive_return=np.repeat(np.asarray(returns, float),
+                                                                                        steps_per_drive),
+                     drive=np.repeat(np.arange(len(returns)), steps_per_drive),
+                     step=np.tile(np.arange(steps_per_drive), len(returns)),
+                     weather=np.zeros(n) if weather is None else np.repeat(weather, steps_per_drive),
+                     horizon=steps_per_drive)
+
+
 def test_per_drive_returns_keep_tied_drives():
     """Four drives with returns 10, 10, 10, 50 (two steps each): the top quarter is the 50 drive only, and the mean
     return is 20, where averaging unique returns (the old summary) gave 30."""
-    from causal_course.learners.imitation import MixedData
-
-    returns = np.repeat([10.0, 10.0, 10.0, 50.0], 2)
-    data = MixedData(features=np.zeros((8, 3)), actions=np.zeros(8), returns_to_go=np.zeros(8),
-                     driver=np.repeat(["poor", "poor", "expert", "expert"], 2), drive_return=returns,
-                     drive=np.repeat([0, 1, 2, 3], 2))
+    data = _hand_data([10.0, 10.0, 10.0, 50.0], ["poor", "poor", "expert", "expert"], weather=[1, 2, 1, 2])
     per_drive, drivers = data.per_drive()
     assert per_drive.tolist() == [10.0, 10.0, 10.0, 50.0] and per_drive.mean() == 20.0
     assert drivers.tolist() == ["poor", "poor", "expert", "expert"]
+    assert data.per_drive_weather().tolist() == [1, 2, 1, 2]
     assert data.best_drives(0.25).tolist() == [False] * 6 + [True] * 2
     mixed = mixed_demonstrations(np.random.default_rng(0), {"expert": 2, "poor": 3}, horizon=20)
     assert len(mixed.per_drive()[0]) == 5 and sorted(set(mixed.drive.tolist())) == [0, 1, 2, 3, 4]
+
+
+def test_expected_returns_by_hand():
+    """Three poor drives of two steps and one expert drive. Poor drive 0 earns 1 and 1 (to go: 2, 1), drive 1 earns
+    1 and 0 (to go: 1, 0), drive 2 earns 0.5 and leaves the road (to go: 0.5, then no step in the data). The poor
+    driver's expected return to go is (2 + 1 + 0.5) / 3 = 7/6 at step 0 and (1 + 0 + 0) / 3 = 1/3 at step 1 (the drive
+    that left counts 0), per remaining step 7/12 and 1/3. The expert, alone in its group, keeps its own labels."""
+    from causal_course.learners.imitation import MixedData
+
+    rate = [1.0, 1.0, 0.5, 0.0, 0.25, 0.9, 0.8]  # the return still to come per remaining step (2 steps, then 1)
+    data = MixedData(features=np.zeros((7, 3)), actions=np.zeros(7), returns_to_go=np.array(rate),
+                     driver=np.array(["poor"] * 5 + ["expert"] * 2), drive_return=np.array([2, 2, 1, 1, .5, 1.8, 1.8]),
+                     drive=np.array([0, 0, 1, 1, 2, 3, 3]), step=np.array([0, 1, 0, 1, 0, 0, 1]),
+                     weather=np.zeros(7), horizon=2)
+    expected = data.with_expected_returns()
+    assert np.allclose(expected.returns_to_go, [7 / 12, 1 / 3, 7 / 12, 1 / 3, 7 / 12, 0.9, 0.8])
+    assert np.array_equal(expected.actions, data.actions) and np.array_equal(expected.drive, data.drive)
+    assert np.array_equal(data.returns_to_go, rate)  # the original is unchanged
+
+
+def test_expected_returns_remove_the_days_luck():
+    """In a lucky world (calm and stormy days), a poor driver's realised labels split by weather; its expected labels
+    do not depend on the day: at every step, calm-day and stormy-day drives get the same label."""
+    data = mixed_demonstrations(np.random.default_rng(3), {"expert": 4, "poor": 6}, horizon=60, gusts=(0.0005, 0.0055))
+    poor = data.driver == "poor"
+    calm, stormy = poor & (data.weather == 0.0005), poor & (data.weather == 0.0055)
+    first = data.step == 0
+    assert data.returns_to_go[calm & first].mean() > data.returns_to_go[stormy & first].mean() + 0.05
+    expected = data.with_expected_returns()
+    assert np.allclose(expected.returns_to_go[calm & first], expected.returns_to_go[stormy & first])
+    assert expected.returns_to_go[poor & first][0] == pytest.approx(data.returns_to_go[poor & first].mean())
+
+
+def test_the_two_worlds_share_drivers_roads_and_random_draws():
+    """The controlled comparison: the same generator gives the same roads and steering noise in either weather, and
+    each kind of driver drives equally often in each weather."""
+    kinds = {"expert": 4, "random": 4}
+    steady = mixed_demonstrations(np.random.default_rng(7), kinds, horizon=30, gusts=(0.003,))
+    lucky = mixed_demonstrations(np.random.default_rng(7), kinds, horizon=30, gusts=(0.0005, 0.0055))
+    first = (steady.step == 0), (lucky.step == 0)
+    assert np.array_equal(steady.features[first[0]], lucky.features[first[1]])  # the same roads, and the same start
+    random_steady, random_lucky = first[0] & (steady.driver == "random"), first[1] & (lucky.driver == "random")
+    assert np.array_equal(steady.actions[random_steady], lucky.actions[random_lucky])  # the same steering noise
+    for name in kinds:
+        weather = lucky.per_drive_weather()[lucky.per_drive()[1] == name]
+        assert sorted(weather.tolist()) == [0.0005, 0.0005, 0.0055, 0.0055]
+    assert set(steady.weather.tolist()) == {0.003}
+    with pytest.raises(ValueError, match="gust levels"):
+        mixed_demonstrations(np.random.default_rng(0), kinds, horizon=5, gusts=())
+
+
+def test_a_constant_feature_does_not_decide_the_neighbours():
+    """A column that is constant in the data (the weather of a steady world, 0.003 everywhere) has a spread of a
+    rounding error, not 0; it must not be blown up into the only feature that counts."""
+    features = np.column_stack([np.arange(6.0), np.full(6, 0.003)])
+    policy = NearestNeighbourPolicy(features, np.arange(6.0), k=1)
+    assert policy(np.array([[2.1, 0.0055], [4.2, 0.0005]])).tolist() == [2.0, 4.0]
+
+
+def test_paired_difference_record_by_hand():
+    from causal_course.studies.common import paired_difference_record
+
+    record = paired_difference_record([3.0, 4.0, 5.0], [1.0, 1.0, 1.0])
+    # differences 2, 3, 4: mean 3, standard error 1 / sqrt(3), t(2) = 4.303
+    assert record["values"] == [2.0, 3.0, 4.0] and record["mean"] == 3.0
+    assert record["low"] == pytest.approx(3 - 4.303 / 3 ** 0.5, abs=1e-4) and record["excludes_zero"]
+    assert not paired_difference_record([1.0, 3.0], [2.0, 2.0])["excludes_zero"]  # differences -1 and 1
+    single = paired_difference_record([5.0], [1.0])
+    assert single["low"] is None and single["excludes_zero"] is False
+
+
+def test_studies_report_per_seed_values_and_paired_differences():
+    from causal_course.studies.imitation import dagger, return_conditioning
+
+    result = dagger(seed=1, fast=True, n_seeds=2, rounds=1)
+    assert result["seeds"] == [1, 2] and len(result["per_step_error"]["round 1"]) == len(result["horizons"])
+    record = result["differences"]["round 1 - round 0"]["per_step_error"][-1]
+    assert len(record["values"]) == 2 and {"low", "high", "excludes_zero"} <= set(record)
+    values = [a - b for a, b in zip(result["per_step_error"]["round 1"][-1]["values"],
+                                    result["per_step_error"]["round 0"][-1]["values"])]
+    assert record["values"] == pytest.approx(values, abs=2e-4)  # paired: seed by seed
+    rc = return_conditioning(seed=0, fast=True, n_seeds=2, asked=[100, 190])
+    assert rc["asked"] == [100, 190] and set(rc["worlds"]) == {"steady", "lucky"}
+    assert rc["drivers"] == {"expert": 10, "noisy": 10, "poor": 10, "random": 10}
+    for world in ("steady", "lucky"):
+        assert set(rc["data"][world]) == {"expert", "noisy", "poor", "random"}  # all four demonstrators, each world
+        for name in ("expert", "clone all", "clone best 25%", "asked 100", "asked 190", "expected 190"):
+            assert set(rc["returns"][world][name]) == {"calm", "steady", "stormy", "calm+stormy"}
+            assert len(rc["returns"][world][name]["stormy"]["values"]) == 2
+    assert set(rc["data"]["lucky"]["poor"]) == {"all", "calm", "stormy"} and set(rc["data"]["steady"]["poor"]) == {
+        "all", "steady"}
+    assert rc["data"]["lucky"]["poor"]["calm"]["mean"] > rc["data"]["lucky"]["poor"]["stormy"]["mean"] + 40  # luck
+    # the same test days for both worlds: the expert, who learns nothing, scores the same
+    assert rc["returns"]["steady"]["expert"] == rc["returns"]["lucky"]["expert"]
+    assert {"asked 100 - clone all", "expected 190 - asked 190"} <= set(rc["differences"]["lucky"])
+    assert set(rc["differences"]["lucky - steady"]) >= {"asked 190", "expected 190", "expected 190 - asked 190"}
+    mixed = rc["returns"]["lucky"]["asked 190"]
+    assert mixed["calm+stormy"]["values"] == pytest.approx(
+        [(c + s) / 2 for c, s in zip(mixed["calm"]["values"], mixed["stormy"]["values"])], abs=0.01)
+
+
+def test_lesson_07_records_are_strict():
+    from causal_course.studies.records import DaggerStudyResult, ReturnConditioningResult
+
+    for name, record in (("dagger_results", DaggerStudyResult), ("return_conditioning_results", ReturnConditioningResult)):
+        data = {key: value for key, value in dict(load_results(name)).items() if key != "sweep_seconds"}
+        assert record.from_json(data).to_json() == data
+        with pytest.raises(ValueError, match=r"missing \['differences'\]"):
+            record.from_json({k: v for k, v in data.items() if k != "differences"})
+        with pytest.raises(ValueError, match=r"unknown \['seed'\]"):
+            record.from_json({**data, "seed": 0})  # the old single-seed key

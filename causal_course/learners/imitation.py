@@ -14,7 +14,7 @@ demonstrators did there. It has no model of the road, so it can only be as good 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -37,7 +37,10 @@ class NearestNeighbourPolicy:
         if features.ndim != 2 or len(features) != len(actions) or len(actions) < k:
             raise ValueError(f"need at least k = {k} situations as a (N, d) array with one action each; got "
                              f"features {features.shape} and actions {actions.shape}.")
-        self.scale = np.where(features.std(axis=0) > 0, features.std(axis=0), 1.0)
+        spread = features.std(axis=0)
+        # a constant column (whose computed spread may be a rounding error, not 0) is left unscaled
+        constant = spread <= 1e-9 * np.maximum(1.0, np.abs(features).max(axis=0, initial=0.0))
+        self.scale = np.where(constant, 1.0, spread)
         self.points, self.actions, self.k = features / self.scale, actions, k
         self.squared_norms = (self.points ** 2).sum(axis=1)
 
@@ -142,8 +145,13 @@ def driver_policy(name: str):
 
 @dataclass(frozen=True)
 class MixedData:
-    """Drives of mixed quality, flattened to steps: features ``(y, h, curvature)``, actions, return-to-go,
-    and which driver and which drive each step came from (lesson 07)."""
+    """Drives of mixed quality, flattened to the steps driven on the road (lesson 07).
+
+    Per step: features ``(y, h, curvature)``, the action, ``returns_to_go`` (the reward per step
+    still to come: the label a return-conditioned driver conditions on), which driver and which drive
+    (0, 1, ...) it came from, the drive's return, the step's index in its drive, and the day's weather
+    (the gust level, which the driver does not observe).
+    """
 
     features: np.ndarray
     actions: np.ndarray
@@ -151,29 +159,63 @@ class MixedData:
     driver: np.ndarray
     drive_return: np.ndarray
     drive: np.ndarray  # which drive (0, 1, ...) each step came from
+    step: np.ndarray  # the step's index t in its drive (0 .. horizon - 1)
+    weather: np.ndarray  # the gust level of the step's day
+    horizon: int = 200
 
     def per_drive(self) -> tuple[np.ndarray, np.ndarray]:
         """``(return, driver)`` of each drive, once per drive, ties kept (lesson 07)."""
-        _, first = np.unique(self.drive, return_index=True)
+        _, first = np.unique(self.drive, return_index=True)  # unique drive numbers, not unique returns
         return self.drive_return[first], self.driver[first]
+
+    def per_drive_weather(self) -> np.ndarray:
+        """The weather (gust level) of each drive, in the order of :meth:`per_drive` (lesson 07)."""
+        _, first = np.unique(self.drive, return_index=True)
+        return self.weather[first]
 
     def best_drives(self, share: float = 0.25) -> np.ndarray:
         """Which steps belong to the drives whose return is in the top ``share`` of all drives (lesson 07)."""
         returns, _ = self.per_drive()
         return self.drive_return >= np.quantile(returns, 1 - share)
 
+    def with_expected_returns(self) -> MixedData:
+        """The same steps, labelled with what their *kind of driver* earns on average, not with what this drive got.
+
+        Lesson 07's fix for luck (after Paster, McIlraith and Ba, 2022, who learn the groups; here they
+        are the drivers, recorded in the data). A step ``t`` of a drive by driver ``d`` gets the mean,
+        over *all* drives by ``d`` (calm and stormy days alike), of the return still to come at ``t``,
+        per remaining step; a drive that had left the road before ``t`` counts with 0. Luck (the day's
+        weather, the gusts still to come) averages out of the label; what the driver's behaviour
+        earns stays in.
+        """
+        steps_left = self.horizon - self.step
+        to_go = self.returns_to_go * steps_left  # the return still to come, per step of the data
+        expected = np.empty_like(to_go)
+        for name in sorted(set(self.driver.tolist())):
+            mine = self.driver == name
+            n_drives = len(set(self.drive[mine].tolist()))  # every drive has its step 0 on the road
+            mean_to_go = np.bincount(self.step[mine], weights=to_go[mine], minlength=self.horizon) / n_drives
+            expected[mine] = mean_to_go[self.step[mine]] / steps_left[mine]
+        return replace(self, returns_to_go=expected)
+
 
 def mixed_demonstrations(rng, drivers_per_kind: dict | None = None, horizon: int = 200, gusts=(lk.GUST,)) -> MixedData:
-    """Drives by every kind of driver, labelled with their returns; each drive's gust is drawn from ``gusts`` (lesson 07).
+    """Drives by every kind of driver, labelled with their returns; the days' weather cycles through ``gusts`` (lesson 07).
 
-    With more than one gust level, some high returns come from calm weather (luck), not from skill.
+    Each kind of driver drives equally often in each weather (``gusts`` repeated, then shuffled over
+    its drives). With more than one gust level, some high returns come from calm weather (luck), not
+    from skill. The random numbers ``rng`` gives do not depend on ``gusts``: the same generator state
+    gives the same roads, gust draws and steering noise in any weather (common random numbers).
     """
     rng = check_rng(rng)
     drivers_per_kind = drivers_per_kind or {name: 10 for name in DRIVERS}
+    gusts = np.asarray(gusts, dtype=float).ravel()
+    if gusts.size == 0 or not np.all(np.isfinite(gusts)) or np.any(gusts < 0):
+        raise ValueError(f"gusts must be one or more non-negative gust levels, got {gusts.tolist()}.")
     parts, next_drive = [], 0
     for name, count in drivers_per_kind.items():
         policy, noise = driver_policy(name)
-        gust = rng.choice(np.asarray(gusts, dtype=float), size=count)
+        gust = rng.permutation(np.resize(gusts, count))  # each weather equally often (to within one drive)
         drives = lk.drive(policy, count, horizon, rng, gust=gust, steering_noise=noise)
         rewards = rewards_of(drives)
         to_go = lk.returns_to_go(rewards) / np.arange(horizon, 0, -1)  # reward per step still to come
@@ -182,8 +224,9 @@ def mixed_demonstrations(rng, drivers_per_kind: dict | None = None, horizon: int
         next_drive += count
         parts.append((drives.observations[on_road], drives.actions[on_road], to_go[on_road],
                       np.full(on_road.sum(), name), np.broadcast_to(rewards.sum(axis=1)[:, None], on_road.shape)[on_road],
-                      drive_index[on_road]))
-    return MixedData(*(np.concatenate(column) for column in zip(*parts)))
+                      drive_index[on_road], np.broadcast_to(np.arange(horizon)[None, :], on_road.shape)[on_road],
+                      np.broadcast_to(gust[:, None], on_road.shape)[on_road]))
+    return MixedData(*(np.concatenate(column) for column in zip(*parts)), horizon=horizon)
 
 
 class ReturnConditionedPolicy:
@@ -194,10 +237,10 @@ class ReturnConditionedPolicy:
     whole drive; each step the reward received is subtracted, as in the Decision Transformer.
     """
 
-    def __init__(self, data: MixedData, k: int = K_NEIGHBOURS, horizon: int = 200):
+    def __init__(self, data: MixedData, k: int = K_NEIGHBOURS, horizon: int | None = None):
         features = np.column_stack([data.features, data.returns_to_go])
         self.neighbours = NearestNeighbourPolicy(features, data.actions, k)
-        self.horizon, self.remaining, self.step = horizon, None, 0
+        self.horizon, self.remaining, self.step = data.horizon if horizon is None else horizon, None, 0
 
     def start(self, asked_return: float, n: int) -> ReturnConditionedPolicy:
         self.remaining, self.step = np.full(n, float(asked_return)), 0

@@ -206,29 +206,50 @@ class StructureResult(StudyResult):
 
 @dataclass(frozen=True)
 class DaggerStudyResult(StudyResult):
-    """``experiment dagger`` (lesson 07): per-step error and cars on the road against the horizon, by round."""
+    """``experiment dagger`` (lesson 07): per-step error and cars on the road against the horizon, by round.
+
+    ``per_step_error[name]`` and ``on_road[name]`` hold one interval record per horizon (per-seed
+    ``values``, ``mean``, 95 % ``low``/``high``) for ``"expert"``, ``"round 0"`` (behaviour cloning),
+    ``"round 1"``, ...; ``differences["round k - round j"][key]`` one paired difference per horizon
+    (the same record plus ``excludes_zero``), every policy of a seed tested on the same roads and gusts;
+    ``growth[name][key]`` the paired change of a policy's value from the first horizon to each horizon.
+    """
 
     experiment: ClassVar[str] = "dagger"
-    seed: int
-    n_seeds: int
+    seeds: list
     horizons: list
+    test_drives: int
     data_sizes: list
     per_step_error: dict
-    per_step_error_se: dict
     on_road: dict
-    on_road_se: dict
+    growth: dict
+    differences: dict
 
 
 @dataclass(frozen=True)
 class ReturnConditioningResult(StudyResult):
-    """``experiment return-conditioning`` (lesson 07): returns achieved per policy, in each world."""
+    """``experiment return-conditioning`` (lesson 07): returns achieved per policy, trained in each world, tested on
+    the same calm, steady and stormy days.
+
+    ``returns[world][policy][test weather]`` is an interval record over ``seeds`` (``"calm+stormy"``: the mean of a
+    calm and a stormy test day, the lucky world's weather); ``data[world][driver]`` the demonstrators' mean returns
+    (``"all"`` and per weather of the world's days); ``best_quarter[world][driver]`` that driver's share of the top
+    quarter of drives (``"all"`` and on each kind of day); ``differences[world]["a - b"][test weather]`` and ``differences["lucky - steady"]`` the
+    paired differences the lesson draws (interval records plus ``excludes_zero``).
+    """
 
     experiment: ClassVar[str] = "return-conditioning"
-    seed: int
-    n_seeds: int
+    seeds: list
     asked: list
-    test_drives: int
+    compared: float
+    drivers: dict
+    weather: dict
     worlds: dict
+    test_drives: int
+    data: dict
+    best_quarter: dict
+    returns: dict
+    differences: dict
 
 
 RECORDS = {record.experiment: record for record in (
