@@ -184,6 +184,7 @@ class ConfoundingResult(StudyResult):
     confounded_shares: list
     explanations: list
     conditions: list
+    pull: list
 
 
 @dataclass(frozen=True)
