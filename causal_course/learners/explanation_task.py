@@ -30,10 +30,10 @@ from causal_course.validation import check_callable, check_choice, check_integer
 from causal_course.worlds.odd_one_out import N_DIMENSIONS, N_OBJECTS, N_VALUES, encode_objects
 from causal_course.worlds.odd_one_out_experiments import (
     ExperimentEpisodes,
+    accuracy_at_test,
     elimination_picks,
     experiment_episodes,
     explanation_targets,
-    test_trial_accuracy,
 )
 
 OBJECTIVES = ("reinforce", "imitation")
@@ -170,7 +170,7 @@ def evaluate_agent(model: ExperimentingAgent, episodes: ExperimentEpisodes) -> d
     with torch.no_grad():
         played = play(model, episodes)
         predicted_rule = torch.argmax(model.explain_rule(played["explanation_hidden"][:, -2]), dim=1).numpy()
-    return {"test_accuracy": test_trial_accuracy(episodes, played["picks"]),
+    return {"test_accuracy": accuracy_at_test(episodes, played["picks"]),
             "experiment_accuracy": float(played["feedback"][:, :-1].mean()) if episodes.n_trials > 1 else 0.0,
             "explained_rule_before_test": float(np.mean(predicted_rule == episodes.rule))}
 

@@ -40,9 +40,9 @@ def _difference_record(a, b) -> dict:
 
 def _baselines(episodes, seed: int) -> dict:
     from causal_course.worlds.odd_one_out_experiments import (
+        accuracy_at_test,
         elimination_picks,
         random_experiment_picks,
-        test_trial_accuracy,
     )
 
     rng = stream(seed, "baseline_actions")
@@ -51,10 +51,10 @@ def _baselines(episodes, seed: int) -> dict:
     any_unique = random_picks.copy()
     unique_objects = np.argsort(episodes.unique_dimension[:, -1] < 0, axis=1, kind="stable")[:, :3]  # the 3 unique ones
     any_unique[:, -1] = unique_objects[np.arange(n), rng.integers(0, 3, size=n)]
-    return {"elimination": test_trial_accuracy(episodes, elimination_picks(episodes)),
-            "random_experiments_then_infer": test_trial_accuracy(episodes, random_experiment_picks(episodes, rng)),
-            "any_unique_object": test_trial_accuracy(episodes, any_unique),
-            "random": test_trial_accuracy(episodes, random_picks)}
+    return {"elimination": accuracy_at_test(episodes, elimination_picks(episodes)),
+            "random_experiments_then_infer": accuracy_at_test(episodes, random_experiment_picks(episodes, rng)),
+            "any_unique_object": accuracy_at_test(episodes, any_unique),
+            "random": accuracy_at_test(episodes, random_picks)}
 
 
 def explanations_task(seed: int = 0, fast: bool = False, n_seeds: int | None = None, n_steps: int | None = None,

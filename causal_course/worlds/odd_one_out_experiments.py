@@ -173,6 +173,6 @@ def random_experiment_picks(episodes: ExperimentEpisodes, rng: np.random.Generat
     return picks
 
 
-def test_trial_accuracy(episodes: ExperimentEpisodes, picks) -> float:
+def accuracy_at_test(episodes: ExperimentEpisodes, picks) -> float:
     """Share of episodes whose test pick is the object unique in the rule dimension (lesson 05)."""
     return float(np.mean(trial_feedback(episodes, picks)[:, -1]))
