@@ -93,7 +93,11 @@ def test_the_baselines_use_the_feedback_correctly(episodes):
 
 def test_bad_input_is_refused_with_a_fix(episodes):
     with pytest.raises(ValueError, match="picks"):
-        trial_feedback(episodes, np.zeros((3000, 3), dtype=int))
+        trial_feedback(episodes, np.zeros((10, 4), dtype=int))  # not one row per episode
+    with pytest.raises(ValueError, match="picks"):
+        trial_feedback(episodes, np.zeros((3000, 5), dtype=int))  # more trials than the episodes have
+    with pytest.raises(ValueError, match="picks"):
+        trial_feedback(episodes, np.zeros((3000, 4)))  # not integers
     with pytest.raises(ValueError, match="between 0 and 3"):
         trial_feedback(episodes, np.full((3000, 4), 4))
     with pytest.raises(ValueError, match="n_experiments"):

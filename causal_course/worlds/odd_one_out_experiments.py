@@ -90,7 +90,7 @@ def experiment_episodes(n_episodes: int, rng: np.random.Generator, n_experiments
 
 def _check_picks(episodes: ExperimentEpisodes, picks, trials: int | None = None) -> np.ndarray:
     picks = np.asarray(picks)
-    trials = episodes.n_trials if trials is None else trials
+    trials = episodes.n_trials if trials is None else min(trials, episodes.n_trials)
     if picks.shape != (len(episodes), trials) or not np.issubdtype(picks.dtype, np.integer):
         raise invalid("picks", f"integers of shape ({len(episodes)}, {trials}): one object per episode and trial",
                       f"{picks.dtype} of shape {picks.shape}", "pass the index (0 to 3) of the object picked in each trial")
