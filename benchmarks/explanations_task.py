@@ -6,6 +6,8 @@ Usage (from the course folder, after `make setup`; one CPU thread per run):
     .venv/bin/python benchmarks/explanations_task.py --save   # also refresh causal_course/data/explanations_task_results.json
     .venv/bin/python benchmarks/explanations_task.py --long 8000 --long-seeds 3
         # only the long check: the agent without explanations at 8000 steps (4 times the budget), seeds 0-2
+    .venv/bin/python benchmarks/explanations_task.py --imitation --long-seeds 1
+        # only the imitation check: both conditions cloning the elimination expert's logs, 2000 steps (about 25 s)
 
 Each condition's learning rate (1e-3, 3e-3, 1e-2) and width (32, 64) is tuned on its own tuning
 seed at the study's budget (2000 REINFORCE steps of 128 episodes); then both tuned agents train
@@ -55,11 +57,33 @@ def long_check(n_steps: int, n_seeds: int) -> int:
     return 0
 
 
+def imitation_check(n_seeds: int) -> int:
+    """Both conditions trained by cloning the elimination expert's picks (teacher forcing) instead of by reward."""
+    from causal_course.learners.explanation_task import ExplanationTaskConfig, train_explanation_task
+    from causal_course.seeds import stream
+    from causal_course.worlds.odd_one_out_experiments import experiment_episodes
+
+    print("imitation of the elimination expert, lr 3e-3, width 64, 2000 steps, test accuracy every 250 steps")
+    for seed in range(n_seeds):
+        test = experiment_episodes(1000, stream(seed, "explanation_task_test"))
+        for explanations in (True, False):
+            config = ExplanationTaskConfig(explanations=explanations, objective="imitation", n_steps=2000,
+                                           learning_rate=3e-3, width=64)
+            run = train_explanation_task(config, seed, test, range(0, 2001, 250))
+            curve = " ".join(f"{value:.2f}" for value in run["curve"].values())
+            print(f"seed {seed}, {'with' if explanations else 'without'} explanations: {curve}   "
+                  f"({run['train_seconds']:.0f} s)", flush=True)
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--long", type=int, default=None)
     parser.add_argument("--long-seeds", type=int, default=3)
+    parser.add_argument("--imitation", action="store_true")
     known, rest = parser.parse_known_args()
+    if known.imitation:
+        return imitation_check(known.long_seeds)
     if known.long is not None:
         return long_check(known.long, known.long_seeds)
     sys.argv = [sys.argv[0], *rest]
