@@ -232,6 +232,32 @@ class ReturnConditioningResult(StudyResult):
     worlds: dict
 
 
+@dataclass(frozen=True)
+class ExplanationsTaskResult(StudyResult):
+    """``experiment explanations-task`` (lesson 05): test accuracy with and without explanations, paired over seeds.
+
+    ``with_explanations`` and ``without_explanations`` each hold the tuned ``learning_rate`` and
+    ``width``, the ``curve`` (one interval record per step in ``steps``), the ``final`` test
+    accuracy, the ``experiment_accuracy`` and the measured ``train_seconds`` per run; ``difference``
+    is the paired difference of the final accuracies (with minus without) with ``excludes_zero``.
+    """
+
+    experiment: ClassVar[str] = "explanations-task"
+    seeds: list
+    n_steps: int
+    batch_size: int
+    n_experiments: int
+    test_episodes: int
+    steps: list
+    with_explanations: dict
+    without_explanations: dict
+    explained_rule_before_test: dict
+    difference: dict
+    baselines: dict
+    tuning_seed: int
+    tuning: dict
+
+
 RECORDS = {record.experiment: record for record in (
     PassiveResult, VariantsResult, CuesResult, MixturesResult, ExplanationsResult, ConfoundingResult, StructureResult,
-    DaggerStudyResult, ReturnConditioningResult)}
+    DaggerStudyResult, ReturnConditioningResult, ExplanationsTaskResult)}
