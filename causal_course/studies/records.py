@@ -160,7 +160,8 @@ class MixturesResult(StudyResult):
 
 @dataclass(frozen=True)
 class ExplanationsResult(StudyResult):
-    """``experiment explanations`` (lesson 05): learning curves per explanation kind and the lambda sweep."""
+    """``experiment explanations`` (lesson 05): learning curves per condition (interval records over seeds) and
+    each condition's final reward against no explanation as a paired difference."""
 
     experiment: ClassVar[str] = "explanations"
     json_names: ClassVar[dict] = {"lam": "lambda"}
@@ -169,13 +170,15 @@ class ExplanationsResult(StudyResult):
     episodes: list
     lam: float
     test_episodes: int
+    conditions: list
     curves: dict
-    lambda_sweep: dict
+    versus_none: dict
 
 
 @dataclass(frozen=True)
 class ConfoundingResult(StudyResult):
-    """``experiment confounding`` (lesson 06): choice shares by feature, per explanation and confounded share."""
+    """``experiment confounding`` (lesson 06): choice shares by feature (interval records over seeds), per
+    explanation and confounded share, and the explanation's pull as paired differences."""
 
     experiment: ClassVar[str] = "confounding"
     seeds: list
