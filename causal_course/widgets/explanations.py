@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from causal_course.viz.style import PALETTE
+from causal_course.viz.style import PALETTE, interval_error_bars
 
 CONDITION_LABELS = {
     "none": "no explanation",
@@ -27,12 +27,6 @@ def _check_group(group: str) -> str:
     if group not in GROUP_TITLES:
         raise ValueError(f"group must be one of {sorted(GROUP_TITLES)}, got {group!r}.")
     return group
-
-
-def _interval_bars(records: list) -> np.ndarray:
-    """``(2, n)`` distances from each mean to its 95 % interval's ends (0 where a single seed has none)."""
-    return np.array([[r["mean"] - (r["low"] if r["low"] is not None else r["mean"]) for r in records],
-                     [(r["high"] if r["high"] is not None else r["mean"]) - r["mean"] for r in records]])
 
 
 def verdict(difference: dict) -> str:
@@ -61,7 +55,7 @@ def render_explanation_curves(results: dict, group: str = "critical", conditions
         records = results["curves"][condition][group]
         colour, marker, style = CONDITION_STYLES.get(condition, ("grey", "o", "-"))
         shift = (k - (len(conditions) - 1) / 2) * 0.012 * episodes[-1]  # side by side, so the bars stay readable
-        ax.errorbar(episodes + shift, [r["mean"] for r in records], yerr=_interval_bars(records), color=PALETTE[colour],
+        ax.errorbar(episodes + shift, [r["mean"] for r in records], yerr=interval_error_bars(records), color=PALETTE[colour],
                     marker=marker, linestyle=style, capsize=3, label=CONDITION_LABELS.get(condition, condition))
     ax.set_xlabel("training episodes (thousands)")
     ax.set_ylabel("normalised reward")
@@ -85,7 +79,7 @@ def render_paired_differences(results: dict, group: str = "critical", selected: 
     for row, condition in enumerate(conditions):
         difference = results["versus_none"][condition][group]
         colour = PALETTE[CONDITION_STYLES.get(condition, ("grey",))[0]]
-        ax.errorbar(difference["mean"], row, xerr=_interval_bars([difference]), fmt="o", color=colour, capsize=4,
+        ax.errorbar(difference["mean"], row, xerr=interval_error_bars([difference]), fmt="o", color=colour, capsize=4,
                     linewidth=3 if condition == selected else 1.5)
         ax.scatter(difference["values"], np.full(len(difference["values"]), row + 0.22), s=9, color=colour, alpha=0.7)
         ax.text(1.0, row, f" {verdict(difference)}", transform=ax.get_yaxis_transform(), fontsize=7, va="center",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from causal_course.viz.style import PALETTE
+from causal_course.viz.style import PALETTE, interval_error_bars
 from causal_course.worlds.odd_one_out import DIMENSIONS
 
 CHOICE_LABELS = ("colour", "shape", "texture", "none")
@@ -24,12 +24,6 @@ def _condition(results: dict, explanation: str, confounded_share: float) -> dict
                      f"explanations {results['explanations']}, shares {results['confounded_shares']}.")
 
 
-def _error_bars(records: list) -> np.ndarray:
-    """``(2, n)`` distances from each mean to its 95 % interval's ends (0 where a single seed has none)."""
-    return np.array([[r["mean"] - (r["low"] if r["low"] is not None else r["mean"]) for r in records],
-                     [(r["high"] if r["high"] is not None else r["mean"]) - r["mean"] for r in records]])
-
-
 def render_choice_shares(results: dict, explanation: str = "none", confounded_share: float = 1.0):
     """Bars: where the learner's deconfounded choices go; lines: the explained feature's share vs confounding (lesson 06).
 
@@ -42,7 +36,7 @@ def render_choice_shares(results: dict, explanation: str = "none", confounded_sh
     fig.subplots_adjust(left=0.07, right=0.99, bottom=0.16, top=0.88, wspace=0.28)
     bar_ax, line_ax = fig.subplots(1, 2)
     for k, label in enumerate(CHOICE_LABELS):
-        bar_ax.bar(k, row[label]["mean"], yerr=_error_bars([row[label]]), capsize=4, color=PALETTE[COLOURS[k]],
+        bar_ax.bar(k, row[label]["mean"], yerr=interval_error_bars([row[label]]), capsize=4, color=PALETTE[COLOURS[k]],
                    hatch=HATCHES[k], edgecolor="white")
         seeds = row[label]["values"]
         bar_ax.scatter(k + np.linspace(-0.25, 0.25, len(seeds)), seeds, s=9, color="black", zorder=3)
@@ -55,7 +49,7 @@ def render_choice_shares(results: dict, explanation: str = "none", confounded_sh
     shares = [float(s) for s in results["confounded_shares"]]
     for d, dimension in enumerate(DIMENSIONS):
         records = [_condition(results, dimension, s)[dimension] for s in shares]
-        line_ax.errorbar(100 * np.asarray(shares), [r["mean"] for r in records], yerr=_error_bars(records), color=PALETTE[COLOURS[d]], marker="osD"[d],
+        line_ax.errorbar(100 * np.asarray(shares), [r["mean"] for r in records], yerr=interval_error_bars(records), color=PALETTE[COLOURS[d]], marker="osD"[d],
                          linestyle=["-", "--", ":"][d], capsize=3, label=f"explain {dimension}: picks {dimension}")
     line_ax.axvline(100 * confounded_share, color="grey", linewidth=6, alpha=0.3)
     line_ax.axhline(1 / 3, color="grey", linestyle=":", linewidth=1)
