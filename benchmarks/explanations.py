@@ -2,40 +2,75 @@
 
 Usage (from the course folder, after `make setup`):
 
-    .venv/bin/python benchmarks/explanations.py          # about 15 minutes on 2 cores
-    .venv/bin/python benchmarks/explanations.py --save   # also refresh the cached results lesson 05 loads
+    .venv/bin/python benchmarks/explanations.py --save      # 8 seeds; about 40 minutes on one core
+    # or in two one-thread lanes over disjoint seeds, then merged (about 20 minutes on 2 cores):
+    .venv/bin/python benchmarks/explanations.py --seed 0 --n-seeds 4 --threads 1 --out build/expl_a.json
+    .venv/bin/python benchmarks/explanations.py --seed 4 --n-seeds 4 --threads 1 --out build/expl_b.json
+    .venv/bin/python benchmarks/explanations.py --merge build/expl_a.json build/expl_b.json --save
 
-Held-out and critical reward at several training budgets for each kind of explanation (weight
-1) and without; then a sweep of the weight lambda for one kind. 3 seeds, mean ± standard error.
+Held-out and critical reward at several training budgets for each condition (no explanation, the
+explanations of lesson 05 at weight 1, one of them with its loss normalised to chance, and the
+privileged answer supervision), mean and 95 % interval over seeds; then each condition's final
+reward against no explanation as a paired difference (same seeds, same test episodes).
 """
 
 from __future__ import annotations
 
+import argparse
+import json
+import os
 import sys
+import time
 
-from common import run_cached_experiment
-
-from causal_course.studies.explanations import explanations  # noqa: E402
+from causal_course.paths import DATA_DIR  # noqa: E402
+from causal_course.statistics import format_interval  # noqa: E402
+from causal_course.studies.explanations import explanations, merge_explanations  # noqa: E402
+from causal_course.studies.records import json_default  # noqa: E402
 
 RESULTS_NAME = "explanations_results"
 
 
-def main() -> int:
-    result = run_cached_experiment(__doc__.splitlines()[0], explanations, RESULTS_NAME)
-    print(f"{len(result['seeds'])} seeds, {result['test_episodes']} test episodes; mean ± standard error; "
-          f"took {result['sweep_seconds']:.0f} s")
-    print(f"{'explanation':<14} " + " ".join(f"{f'{s} steps ({e // 1000}k ep.)':>28}" for s, e in zip(result['steps'], result['episodes'])))
-    for kind, curve in result["curves"].items():
+def report(result) -> None:
+    print(f"{len(result['seeds'])} seeds, {result['test_episodes']} test episodes, lambda {result['lambda']:g}; "
+          f"mean [95 % interval]" + (f"; took {result['sweep_seconds']:.0f} s" if "sweep_seconds" in result else ""))
+    print(f"{'condition':<34} " + " ".join(f"{f'{s} steps ({e // 1000}k ep.)':>22}"
+                                          for s, e in zip(result["steps"], result["episodes"])))
+    for condition, curve in result["curves"].items():
         for group in ("heldout", "critical"):
-            print(f"{kind + ' ' + group:<24} " + " ".join(
-                f"{m:>12.3f} ± {se:.3f}{'':>7}" for m, se in zip(curve[group], curve[f"{group}_se"])))
-    sweep = result["lambda_sweep"]
-    print(f"\nlambda sweep ({sweep['kind']}), after {result['steps'][-1]} steps")
-    for i, lam in enumerate(sweep["lambdas"]):
-        print(f"  lambda {lam:<5} held-out {sweep['heldout'][i]:.3f} ± {sweep['heldout_se'][i]:.3f}   "
-              f"critical {sweep['critical'][i]:.3f} ± {sweep['critical_se'][i]:.3f}")
-    if "saved_to" in result:
-        print(f"saved {result['saved_to']}")
+            print(f"{condition + ' ' + group:<34} " + " ".join(f"{format_interval(r, 3):>22}" for r in curve[group]))
+    print(f"\nfinal reward minus no explanation, paired by seed (after {result['steps'][-1]} steps)")
+    for condition, groups in result["versus_none"].items():
+        print(f"  {condition:<28} held-out {format_interval(groups['heldout'], 3):<26} "
+              f"critical {format_interval(groups['critical'], 3)}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=0, help="the first seed")
+    parser.add_argument("--n-seeds", type=int, default=None, help="number of seeds (default 8)")
+    parser.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's own)")
+    parser.add_argument("--out", default=None, help="also write the result to this JSON file")
+    parser.add_argument("--merge", nargs="+", default=None, help="merge runs over disjoint seeds instead of running")
+    parser.add_argument("--save", action="store_true", help="refresh the cached results lesson 05 loads")
+    args = parser.parse_args()
+    start = time.perf_counter()
+    if args.merge:
+        parts = [json.loads(open(path).read()) for path in args.merge]
+        result = merge_explanations([{k: v for k, v in part.items() if k != "sweep_seconds"} for part in parts]).to_json()
+        result["sweep_seconds"] = round(sum(part.get("sweep_seconds", 0.0) for part in parts), 1)
+    else:
+        if args.threads:
+            import torch
+
+            torch.set_num_threads(args.threads)
+        result = explanations(seed=args.seed, fast=False, n_seeds=args.n_seeds).to_json()
+        result["sweep_seconds"] = round(time.perf_counter() - start, 1)
+    report(result)
+    for path in ([args.out] if args.out else []) + ([str(DATA_DIR / f"{RESULTS_NAME}.json")] if args.save else []):
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        with open(path, "w") as handle:
+            handle.write(json.dumps(result, indent=1, default=json_default) + "\n")
+        print(f"saved {path}")
     return 0
 
 

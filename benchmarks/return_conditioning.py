@@ -2,7 +2,7 @@
 
 Usage (from the course folder, after `make setup`):
 
-    .venv/bin/python benchmarks/return_conditioning.py          # about three minutes on one core
+    .venv/bin/python benchmarks/return_conditioning.py          # two to three minutes on one core (more when it is busy)
     .venv/bin/python benchmarks/return_conditioning.py --save   # also refresh the cached results lesson 07 loads
 
 Ten drives each by an expert, a noisy, a poor and a random driver, labelled with their returns, in two worlds

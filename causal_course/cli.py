@@ -56,6 +56,7 @@ EXPERIMENTS = {
     "cues": ExperimentCommand("cues.cues", ("env", "seeds"), per_seed=True),
     "mixtures": ExperimentCommand("mixtures.mixtures", ("env", "seeds", "shares"), seeds_parameter="n_seeds"),
     "explanations": ExperimentCommand("explanations.explanations", ("seeds",), seeds_parameter="n_seeds"),
+    "explanations-task": ExperimentCommand("explanations_task.explanations_task", ("seeds",), seeds_parameter="n_seeds"),
     "confounding": ExperimentCommand("confounded_generalisation.confounding", ("seeds",), seeds_parameter="n_seeds"),
     "dagger": ExperimentCommand("imitation.dagger", ("seeds",), seeds_parameter="n_seeds"),
     "return-conditioning": ExperimentCommand("imitation.return_conditioning", ("seeds",), seeds_parameter="n_seeds"),

@@ -30,6 +30,8 @@ STREAMS = {
     "odd_one_out_test": 6,  # lesson 06's deconfounded test scenes
     "test_roads": 7,  # lesson 07's test roads and gusts
     "test_gusts": 8,  # lesson 07's weather per test drive
+    "explanation_task_test": 9,  # lesson 05's experimenting odd-one-out: the test episodes of a seed
+    "explanation_task_tuning": 10,  # the same task: the seed of the runs that tune each condition
 }
 
 

@@ -109,6 +109,22 @@ def paired_difference(a, b) -> dict:
     return summary
 
 
+def paired_record(a, b, digits: int = 4) -> dict:
+    """:func:`paired_difference` of ``a - b`` rounded and ready for JSON (lesson 03).
+
+    ``{"mean", "low", "high", "excludes_zero", "values"}`` with the per-seed differences in ``values``
+    (``None`` bounds and ``excludes_zero`` False for a single seed).
+
+    >>> paired_record([0.9, 0.8, 0.95], [0.7, 0.7, 0.8])["values"]
+    [0.2, 0.1, 0.15]
+    """
+    digits = check_integer(digits, "digits", 0, fix="pass for instance digits=4")
+    difference = paired_difference(a, b)
+    record = interval_record(difference["values"], digits)
+    return {**{key: record[key] for key in ("mean", "low", "high")}, "excludes_zero": difference["excludes_zero"],
+            "values": record["values"]}
+
+
 def format_interval(summary: dict, digits: int = 3) -> str:
     """``"0.922 [0.898, 0.946]"`` (or just the mean for a single seed) (lesson 03).
 

@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 import torch
 
+import causal_course.studies.cache
 import causal_course.studies.confounded_generalisation
 import causal_course.studies.cues
 import causal_course.studies.explanations
@@ -373,9 +374,14 @@ BAD_CALLS = [
      "n_rounds must be a positive integer"),
     ("structure DAG index", lambda: causal_course.studies.structure.structure(fast=True, dag_indices=[30]), ValueError,
      "each DAG index must be an index into the 25 DAGs"),
-    ("explanations kind", lambda: causal_course.studies.explanations.explanations(fast=True, kinds=["magic"]), ValueError, "each kind must be one of"),
-    ("explanations lambda", lambda: causal_course.studies.explanations.explanations(fast=True, lambdas=[-1.0]), ValueError,
-     "each lambda must be a non-negative finite number"),
+    ("explanations kind", lambda: causal_course.studies.explanations.explanations(fast=True, conditions=["magic"]), ValueError,
+     "the explanation kind of a condition must be one of"),
+    ("explanations none normalised", lambda: causal_course.studies.explanations.explanations(fast=True, conditions=["none+normalised"]),
+     ValueError, "without an explanation there is no loss to normalise"),
+    ("explanations lambda", lambda: causal_course.studies.explanations.explanations(fast=True, lam=-1.0), ValueError,
+     "lam must be a non-negative finite number"),
+    ("explanations merge overlapping seeds", lambda: causal_course.studies.explanations.merge_explanations(
+        [causal_course.studies.cache.load_results("explanations_results")] * 2), ValueError, "runs over disjoint seeds"),
     ("confounding share", lambda: causal_course.studies.confounded_generalisation.confounding(fast=True, confounded_shares=[1.5]), ValueError,
      "each confounded share must be between 0 and 1"),
     ("baselines envs string", lambda: causal_course.studies.passive.baselines_by_env(fast=True, envs="standard"), TypeError,

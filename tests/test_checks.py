@@ -352,3 +352,30 @@ def test_a_passing_check_does_not_raise_under_nbgrader(monkeypatch, capsys):
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     check("1.2", difference_in_means)
     assert capsys.readouterr().out.startswith("[PASSED] Exercise 1.2:")
+
+
+def _interval(differences, quantile, spread):
+    mean = float(np.mean(differences))
+    return mean, mean - quantile * spread, mean + quantile * spread
+
+
+@pytest.mark.parametrize("wrong, message", [
+    (lambda a, b: _interval(b - a, 2.0, 0.0), "the sign is reversed"),
+    (lambda a, b: _interval(a - b, 1.96, np.std(a - b, ddof=1) / np.sqrt(len(a))), "not 1.96"),
+    (lambda a, b: _interval(a - b, _t(len(a) - 1), np.std(a - b) / np.sqrt(len(a))), "ddof=1"),
+    (lambda a, b: _interval(a - b, _t(len(a) - 1), np.std(a - b, ddof=1)), "divides the standard deviation by sqrt(n)"),
+    (lambda a, b: _interval(a - b, _t(len(a)), np.std(a - b, ddof=1) / np.sqrt(len(a))), "n - 1 degrees of freedom"),
+    (lambda a, b: _interval(a - b, _t(len(a) - 1), np.sqrt(np.var(a, ddof=1) / len(a) + np.var(b, ddof=1) / len(b))),
+     "treats the two conditions as independent"),
+    (lambda a, b: (float(np.mean(a) - np.mean(b)),) * 3, "interval for"),
+    (lambda a, b: float(np.mean(a - b)), "return three numbers"),
+])
+def test_paired_interval_mistakes_are_caught(wrong, message):
+    result = verdict("5.4", lambda a, b: wrong(np.asarray(a), np.asarray(b)))
+    assert not result.passed and message in result.message, result.message
+
+
+def _t(degrees_of_freedom):
+    from causal_course.statistics import t_quantile_95
+
+    return t_quantile_95(degrees_of_freedom)

@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from causal_course.cli import build_parser, main
@@ -201,19 +202,25 @@ def test_experiment_confounding_json_contract():
     for row in data["conditions"]:
         assert {"explanation", "confounded_share", "colour", "shape", "texture", "none"} <= set(row)
         # every deconfounded choice is the odd one in exactly one feature, or in none: the shares add up to 1
-        assert row["colour"] + row["shape"] + row["texture"] + row["none"] == pytest.approx(1.0, abs=2e-4)
+        total = sum(row[key]["mean"] for key in ("colour", "shape", "texture", "none"))
+        assert total == pytest.approx(1.0, abs=2e-4)
+        assert len(row["colour"]["values"]) == len(data["seeds"])
+    assert {"explanation", "confounded_share", "versus_none"} <= set(data["pull"][0])
+    assert {"mean", "low", "high", "excludes_zero", "values"} <= set(data["pull"][0]["versus_none"])
 
 
 def test_experiment_explanations_json_contract():
     result = run("experiment", "explanations", "--fast", "--json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert set(data["curves"]) == {"none", "effects", "justification", "step_effects"}
-    sweep = data["lambda_sweep"]
-    assert len(sweep["heldout"]) == len(sweep["lambdas"])
-    # lambda = 0 switches the explanation off: the same model as training with no explanation at all
-    assert sweep["heldout"][sweep["lambdas"].index(0.0)] == data["curves"]["none"]["heldout"][-1]
-    assert all(-1.0 <= v <= 1.0 for curve in data["curves"].values() for v in curve["heldout"])
+    assert set(data["curves"]) == set(data["conditions"]) and "none" in data["conditions"]
+    assert set(data["versus_none"]) == set(data["conditions"]) - {"none"}
+    for condition, groups in data["versus_none"].items():  # per-seed values, and the paired difference made of them
+        final = [record["values"] for record in (data["curves"][condition]["critical"][-1],
+                                                 data["curves"]["none"]["critical"][-1])]
+        assert groups["critical"]["values"] == pytest.approx(np.subtract(*final).tolist(), abs=2e-4)
+        assert {"mean", "low", "high", "excludes_zero"} <= set(groups["heldout"])
+    assert all(-1.0 <= v <= 1.0 for curve in data["curves"].values() for r in curve["heldout"] for v in r["values"])
 
 
 @SEALED

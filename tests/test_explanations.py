@@ -16,7 +16,13 @@ from causal_course.learners.explanations import (  # noqa: E402
 )
 from causal_course.learners.models import build_model  # noqa: E402
 from causal_course.learners.training import imitation_loss, train_behaviour_cloning  # noqa: E402
-from causal_course.widgets.explanations import lambda_widget, render_explanation_curves, render_lambda  # noqa: E402
+from causal_course.widgets.explanations import (  # noqa: E402
+    explanation_widget,
+    render_condition,
+    render_explanation_curves,
+    render_paired_differences,
+    verdict,
+)
 from causal_course.worlds.dag_episodes import expert_episodes  # noqa: E402
 
 
@@ -37,9 +43,16 @@ def test_targets_of_one_episode_worked_by_hand():
                          [0, 0, 1, 1, 0],
                          [0, 0, 0, 1, 0],
                          [0, 0, 0, 0, 1]]], dtype=float)
+    values = np.zeros((1, 5, 5))
+    values[0, 0] = [0.0, 0.1, 5.0, 5.05, 0.0]  # do(X2 = 5): X3 reads 5.05 (noise)
+    values[0, 1] = [5.0, 4.9, 0.0, -5.0, 0.0]  # do(X0 = 5): X1 rises, X3 falls
     batch = EpisodeBatch(weights, effects, target=np.array([3]), actions=np.array([[3, 1, 0, 0, 0]]),
-                         values=np.zeros((1, 5, 5)), goal_action=np.array([4]))
-    assert explanation_targets(batch, "effects")["effects"].tolist() == [[-1.0, -1.0, 1.0, 1.0, 0.0]]
+                         values=values, goal_action=np.array([4]))
+    assert explanation_targets(batch, "answer")["effects"].tolist() == [[-1.0, -1.0, 1.0, 1.0, 0.0]]
+    logged = explanation_targets(batch, "logged_effects")  # only what the log shows: X0 and X2 were tried
+    assert logged["valid"].tolist() == [[True, False, True, False, False]]  # X3 is the target itself
+    assert logged["effects"][0, [0, 2]] == pytest.approx([-1.0, 1.01])
+    assert logged["effects"][0, [1, 3, 4]].tolist() == [0.0, 0.0, 0.0]
     justification = explanation_targets(batch, "justification")
     assert justification["step"].tolist() == [0] and justification["valid"].tolist() == [True]  # X2 was tried first
     step_effects = explanation_targets(batch, "step_effects")
@@ -53,8 +66,17 @@ def test_targets_of_one_episode_worked_by_hand():
 
 def test_targets_agree_with_the_worlds_on_many_episodes(batch):
     b = 0
-    effects = explanation_targets(batch, "effects")["effects"][b]
+    effects = explanation_targets(batch, "answer")["effects"][b]
     assert np.allclose(effects, batch.effects[b, :, batch.target[b]])
+    logged = explanation_targets(batch, "logged_effects")
+    answer = explanation_targets(batch, "answer")["effects"]
+    # the expert tries every variable, and the readings differ from 5 x the true effect by noise only
+    assert logged["valid"].sum(axis=1).tolist() == [4] * len(batch)
+    assert np.abs(logged["effects"] - answer)[logged["valid"]].max() < 0.3
+    # what the module docstring claims: the step-effects classes are what the log's readings show
+    step = explanation_targets(batch, "step_effects")
+    readings = np.digitize(batch.values, [-2.5, 2.5])  # 0 lowered, 1 no change, 2 raised, from the log
+    assert np.array_equal(readings[step["valid"]], step["classes"][step["valid"]])
     step = explanation_targets(batch, "justification")["step"][b]
     assert batch.actions[b, step] - 1 == batch.goal_action[b] // 2
     classes = explanation_targets(batch, "step_effects")["classes"][b]
@@ -65,7 +87,7 @@ def test_targets_agree_with_the_worlds_on_many_episodes(batch):
         explanation_targets(batch, "vibes")
 
 
-@pytest.mark.parametrize("kind", ["effects", "justification", "step_effects"])
+@pytest.mark.parametrize("kind", ["logged_effects", "answer", "justification", "step_effects"])
 def test_explanation_losses_train_the_head(batch, kind):
     model = build_model(seed=0, explanation=kind)
     before = explanation_loss(model, batch).item()
@@ -78,12 +100,35 @@ def test_explanation_losses_train_the_head(batch, kind):
     assert explanation_loss(model, batch).item() < 0.7 * before  # the targets are learnable
 
 
+@pytest.mark.parametrize("kind", ["logged_effects", "answer", "justification", "step_effects"])
+def test_normalised_loss_is_the_loss_over_its_value_at_chance(batch, kind):
+    from causal_course.learners.explanations import _chance_classification
+
+    model = build_model(seed=0, explanation=kind)
+    raw, normalised = explanation_loss(model, batch).item(), explanation_loss(model, batch, normalised=True).item()
+    targets = explanation_targets(batch, kind)
+    if kind == "answer":
+        chance = np.mean((targets["effects"] - targets["effects"].mean(axis=0)) ** 2)
+    elif kind == "logged_effects":
+        chance = np.var(targets["effects"][targets["valid"]])
+    elif kind == "justification":
+        counts = np.bincount(targets["step"][targets["valid"]], minlength=5)
+        chance = -sum(p * np.log(p) for p in counts / counts.sum() if p > 0)
+    else:
+        counts = np.bincount(targets["classes"][targets["valid"]].ravel(), minlength=3)
+        chance = -sum(p * np.log(p) for p in counts / counts.sum() if p > 0)
+    assert normalised == pytest.approx(raw / chance, rel=1e-4)
+    assert _chance_classification(torch.tensor([0, 0, 1, 1]), 3).item() == pytest.approx(np.log(2))  # by hand
+
+
 def test_lambda_zero_is_plain_imitation_and_bad_lambda_is_refused(batch):
-    model = build_model(seed=0, explanation="effects")
+    model = build_model(seed=0, explanation="answer")
     assert loss_with_explanations(0.0)(model, batch).item() == pytest.approx(imitation_loss(model, batch).item())
     assert loss_with_explanations(1.0)(model, batch).item() > imitation_loss(model, batch).item()
     with pytest.raises(ValueError, match="non-negative"):
         loss_with_explanations(-1.0)
+    with pytest.raises(TypeError, match="normalised must be True or False"):
+        loss_with_explanations(1.0, normalised="yes")
     with pytest.raises(ValueError, match="no explanation head"):
         explanation_loss(build_model(seed=0), batch)
     with pytest.raises(ValueError, match="explanation must be"):
@@ -98,40 +143,57 @@ def test_training_with_explanations_runs():
 
 
 def fake_results():
-    episodes = [3840, 7680]
-    curve = {"seconds": [1, 2], "heldout": [0.2, 0.5], "heldout_se": [0.05, 0.04], "critical": [0.1, 0.3],
-             "critical_se": [0.02, 0.03]}
-    sweep = {"kind": "effects", "lambdas": [0.0, 1.0, 3.0]}
-    for group in ("heldout", "critical"):
-        sweep[group] = [0.5, 0.6, 0.4]
-        sweep[f"{group}_se"] = [0.05, 0.05, 0.05]
-        sweep[f"{group}_curve"] = [[0.2, 0.5], [0.3, 0.6], [0.1, 0.4]]
-        sweep[f"{group}_curve_se"] = [[0.05, 0.04]] * 3
-    return {"seeds": [0, 1], "episodes": episodes, "lambda": 1.0,
-            "curves": {"none": curve, "effects": dict(curve, heldout=[0.3, 0.6])}, "lambda_sweep": sweep}
+    def record(values):
+        return {"mean": float(np.mean(values)), "low": float(np.min(values)), "high": float(np.max(values)),
+                "values": values}
+
+    curve = {"seconds": [1, 2], "heldout": [record([0.2, 0.3]), record([0.5, 0.6])],
+             "critical": [record([0.1, 0.2]), record([0.3, 0.4])]}
+    better = {"seconds": [1, 2], "heldout": [record([0.3, 0.4]), record([0.7, 0.8])],
+              "critical": [record([0.1, 0.2]), record([0.3, 0.5])]}
+    helps = {"mean": 0.2, "low": 0.1, "high": 0.3, "excludes_zero": True, "values": [0.2, 0.2]}
+    unclear = {"mean": 0.05, "low": -0.1, "high": 0.2, "excludes_zero": False, "values": [0.0, 0.1]}
+    return {"seeds": [0, 1], "episodes": [3840, 7680], "lambda": 1.0, "conditions": ["none", "justification"],
+            "curves": {"none": curve, "justification": better},
+            "versus_none": {"justification": {"heldout": helps, "critical": unclear}}}
 
 
-def test_lambda_render_and_widget():
+def test_explanation_renders_and_widget():
     results = fake_results()
-    titles = {render_lambda(results, lam).axes[0].get_title() for lam in (0.0, 1.0, 3.0)}
-    assert len(titles) == 3
-    with pytest.raises(ValueError, match="was not swept"):
-        render_lambda(results, 0.5)
+    assert verdict(results["versus_none"]["justification"]["heldout"]) == "helps"
+    assert verdict(results["versus_none"]["justification"]["critical"]) == "no detectable difference"
+    assert verdict({"mean": -0.2, "excludes_zero": True}) == "hurts"
     assert len(render_explanation_curves(results).axes[0].containers) == 2
-    box = lambda_widget(results)
+    texts = [t.get_text() for t in render_paired_differences(results, "heldout").axes[0].texts]
+    assert texts == [" helps"]
+    titles = {render_condition(results, "justification", g).axes[0].get_title() for g in ("heldout", "critical")}
+    assert len(titles) == 2
+    with pytest.raises(ValueError, match="no cached comparison"):
+        render_condition(results, "none")
+    with pytest.raises(ValueError, match="group must be one of"):
+        render_explanation_curves(results, "training")
+    box = explanation_widget(results)
     first = box.figure.value
-    box.children[0].children[0].value = 3.0
+    box.children[0].children[1].value = "heldout"
     assert box.figure.value != first and box.figure.value.startswith("<img")
     exercise_controls(box)
 
 
 def test_experiment_explanations_contract():
-    from causal_course.studies.explanations import explanations
+    from causal_course.studies.explanations import explanations, merge_explanations
 
-    result = explanations(seed=0, fast=True, kinds=["none", "effects"], lambdas=[0.0, 1.0], n_seeds=2, n_test=30)
-    assert set(result["curves"]) == {"none", "effects"}
+    conditions = ["logged_effects", "step_effects+normalised"]
+    result = explanations(seed=0, fast=True, conditions=conditions, n_seeds=2, n_test=30)
+    assert result["conditions"] == ["none", *conditions]  # the reference is always there
     for curve in result["curves"].values():
-        assert len(curve["heldout"]) == len(result["steps"]) == len(curve["critical_se"])
-    sweep = result["lambda_sweep"]
-    assert sweep["lambdas"] == [0.0, 1.0] and len(sweep["heldout"]) == 2
-    assert sweep["heldout"][0] == result["curves"]["none"]["heldout"][-1]  # lambda 0 is the no-explanation run
+        assert len(curve["heldout"]) == len(result["steps"]) == len(curve["critical"])
+        assert len(curve["critical"][-1]["values"]) == 2
+    more = explanations(seed=2, fast=True, conditions=conditions, n_seeds=1, n_test=30)
+    merged = merge_explanations([result, more])
+    assert merged["seeds"] == [0, 1, 2]
+    final = merged["curves"]["logged_effects"]["heldout"][-1]["values"]
+    assert final == result["curves"]["logged_effects"]["heldout"][-1]["values"] + \
+        more["curves"]["logged_effects"]["heldout"][-1]["values"]
+    none = merged["curves"]["none"]["heldout"][-1]["values"]
+    assert merged["versus_none"]["logged_effects"]["heldout"]["values"] == pytest.approx(np.subtract(final, none).tolist(),
+                                                                                        abs=2e-4)

@@ -285,18 +285,6 @@ def test_a_constant_feature_does_not_decide_the_neighbours():
     assert policy(np.array([[2.1, 0.0055], [4.2, 0.0005]])).tolist() == [2.0, 4.0]
 
 
-def test_paired_difference_record_by_hand():
-    from causal_course.studies.common import paired_difference_record
-
-    record = paired_difference_record([3.0, 4.0, 5.0], [1.0, 1.0, 1.0])
-    # differences 2, 3, 4: mean 3, standard error 1 / sqrt(3), t(2) = 4.303
-    assert record["values"] == [2.0, 3.0, 4.0] and record["mean"] == 3.0
-    assert record["low"] == pytest.approx(3 - 4.303 / 3 ** 0.5, abs=1e-4) and record["excludes_zero"]
-    assert not paired_difference_record([1.0, 3.0], [2.0, 2.0])["excludes_zero"]  # differences -1 and 1
-    single = paired_difference_record([5.0], [1.0])
-    assert single["low"] is None and single["excludes_zero"] is False
-
-
 def test_studies_report_per_seed_values_and_paired_differences():
     from causal_course.studies.imitation import dagger, return_conditioning
 

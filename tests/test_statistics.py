@@ -50,3 +50,18 @@ def test_pairs_must_match_and_one_seed_has_no_interval():
         over_seeds([])
     assert format_interval(mean_with_interval([0.5])) == "0.500"
     assert format_interval(mean_with_interval([1, 2, 3, 4, 5]), 2) == "3.00 [1.04, 4.96]"
+
+
+def test_paired_record_is_the_rounded_paired_difference():
+    from causal_course.statistics import paired_record
+
+    record = paired_record([0.9, 0.8, 0.95], [0.7, 0.7, 0.8])
+    # by hand: differences 0.2, 0.1, 0.15; mean 0.15; sd 0.05; half-width 4.303 * 0.05 / sqrt(3) = 0.1242
+    assert record["values"] == [0.2, 0.1, 0.15] and record["mean"] == 0.15
+    assert record["low"] == pytest.approx(0.0258, abs=1e-4) and record["high"] == pytest.approx(0.2742, abs=1e-4)
+    assert record["excludes_zero"] is True
+    assert paired_record([0.5, 0.6], [0.6, 0.5])["excludes_zero"] is False
+    single = paired_record([1.0], [0.0])
+    assert single["low"] is None and single["excludes_zero"] is False
+    with pytest.raises(ValueError, match="one value per seed on both sides"):
+        paired_record([1.0, 2.0], [1.0])

@@ -3,15 +3,25 @@
 Introduced in lesson 05. Besides imitating the expert's actions, the model predicts an
 explanation, trained jointly with weight ``lam`` (lambda):
 
-* ``"effects"``: at the goal step, the total effect of each variable on the target
-  ("intervening on X2 would raise X4 by about 5"), a regression;
+* ``"logged_effects"``: at the goal step, for each variable the expert experimented on, what
+  that experiment did to the target ("my experiment on X2 moved the target to +5": the target's
+  reading under ``do(X2 = 5)``, divided by 5), a regression over the variables tried. It is read
+  off the log itself: *why the expert chose*, from what the expert saw;
 * ``"justification"``: at the goal step, which exploration step justifies the choice (the
   experiment on the chosen variable), a 5-way classification;
 * ``"step_effects"``: after each intervention, whether it lowered, left or raised each variable
   (the sign of the intervened variable's total effect on it), a 3-way classification per variable.
+  It is taken from the structure, but it is what the log shows: effects are whole multiples of 5
+  and the noise has sd 0.1, so the readings agree with it (``tests/test_explanations.py`` checks);
+* ``"answer"``: at the goal step, the *true* total effect of every variable on the target, tried
+  or not. This is not an explanation of the log but privileged **answer supervision**: the very
+  quantity the best goal action is computed from, which the expert's log does not contain. The
+  lesson keeps it only as a contrasted condition.
 
-All targets come from the logged episode and its structure: the explanation an expert could
-write next to its log. Nothing here changes how the model acts.
+Nothing here changes how the model acts. With ``normalised=True`` each auxiliary loss is divided
+by its value at chance (the loss of predicting, for every output, the batch's average target or
+class frequencies), so every kind starts near 1 whatever its number of outputs and units: the
+loss-scale control of lesson 05.
 """
 
 from __future__ import annotations
@@ -21,15 +31,20 @@ import numpy as np
 from causal_course.learners.models import EXPLANATIONS, encode_episodes
 from causal_course.learners.training import imitation_loss
 from causal_course.torch_setup import F, torch
-from causal_course.worlds.dag_episodes import N_VARIABLES, EpisodeBatch
+from causal_course.validation import check_bool
+from causal_course.worlds.dag_episodes import N_VARIABLES, EpisodeBatch, estimated_effects
 
 
 def explanation_targets(batch: EpisodeBatch, kind: str) -> dict:
     """The explanation an expert would give for each logged episode (lesson 05)."""
     n = len(batch)
     rows = np.arange(n)
-    if kind == "effects":
+    if kind == "answer":
         return {"effects": batch.effects[rows, :, batch.target].astype(np.float32)}
+    if kind == "logged_effects":
+        seen = estimated_effects(batch.actions, batch.values)[rows, :, batch.target]  # NaN: never experimented on
+        valid = np.isfinite(seen) & (np.arange(N_VARIABLES)[None, :] != batch.target[:, None])
+        return {"effects": np.where(valid, seen, 0.0).astype(np.float32), "valid": valid}
     if kind == "justification":
         chosen = batch.goal_action // 2
         steps = np.argmax(batch.actions == (chosen + 1)[:, None], axis=1)
@@ -44,8 +59,24 @@ def explanation_targets(batch: EpisodeBatch, kind: str) -> dict:
     raise ValueError(f"unknown explanation kind {kind!r}; choose one of {sorted(EXPLANATIONS)}.")
 
 
-def explanation_loss(model, batch: EpisodeBatch, outputs: dict | None = None) -> torch.Tensor:
-    """The auxiliary loss of ``model``'s explanation head on ``batch`` (lesson 05)."""
+def _chance_regression(targets: torch.Tensor) -> torch.Tensor:
+    """Mean squared error of predicting every output's batch average: the regression's loss at chance."""
+    return ((targets - targets.mean(dim=0, keepdim=True)) ** 2).mean().clamp_min(1e-3)
+
+
+def _chance_classification(classes: torch.Tensor, n_classes: int) -> torch.Tensor:
+    """Entropy of the batch's class frequencies: the cross-entropy of always predicting them."""
+    frequencies = torch.bincount(classes.reshape(-1), minlength=n_classes).float()
+    frequencies = frequencies / frequencies.sum()
+    present = frequencies[frequencies > 0]
+    return (-(present * present.log()).sum()).clamp_min(1e-3)
+
+
+def explanation_loss(model, batch: EpisodeBatch, outputs: dict | None = None, normalised: bool = False) -> torch.Tensor:
+    """The auxiliary loss of ``model``'s explanation head on ``batch`` (lesson 05).
+
+    ``normalised=True`` divides it by the same loss at chance (see the module docstring).
+    """
     kind = model.explanation
     if kind is None:
         raise ValueError("this model has no explanation head; build it with build_model(..., explanation=KIND).")
@@ -53,33 +84,50 @@ def explanation_loss(model, batch: EpisodeBatch, outputs: dict | None = None) ->
         outputs = model.outputs(encode_episodes(batch.actions, batch.values, batch.target), batch.target)
     hidden = outputs["hidden"]
     targets = explanation_targets(batch, kind)
-    if kind == "effects":
+    if kind == "answer":
         prediction = model.explain_head(hidden[:, -1])
-        return F.mse_loss(prediction, torch.from_numpy(targets["effects"]))
+        effects = torch.from_numpy(targets["effects"])
+        loss = F.mse_loss(prediction, effects)
+        return loss / _chance_regression(effects) if normalised else loss
+    if kind == "logged_effects":
+        valid = torch.from_numpy(targets["valid"])
+        if not valid.any():
+            return hidden.sum() * 0.0
+        prediction = model.explain_head(hidden[:, -1])[valid]
+        effects = torch.from_numpy(targets["effects"])[valid]
+        loss = F.mse_loss(prediction, effects)
+        return loss / ((effects - effects.mean()) ** 2).mean().clamp_min(1e-3) if normalised else loss
     if kind == "justification":
         valid = torch.from_numpy(targets["valid"])
         if not valid.any():
             return hidden.sum() * 0.0
         logits = model.explain_head(hidden[:, -1])
-        return F.cross_entropy(logits[valid], torch.as_tensor(targets["step"], dtype=torch.long)[valid])
+        steps = torch.as_tensor(targets["step"], dtype=torch.long)[valid]
+        loss = F.cross_entropy(logits[valid], steps)
+        return loss / _chance_classification(steps, logits.shape[-1]) if normalised else loss
     steps = batch.actions.shape[1]
     logits = model.explain_head(hidden[:, 1:steps + 1]).reshape(len(batch), steps, N_VARIABLES, 3)
     valid = torch.from_numpy(targets["valid"])
     if not valid.any():
         return hidden.sum() * 0.0
-    classes = torch.as_tensor(targets["classes"], dtype=torch.long)
-    return F.cross_entropy(logits[valid].reshape(-1, 3), classes[valid].reshape(-1))
+    classes = torch.as_tensor(targets["classes"], dtype=torch.long)[valid].reshape(-1)
+    loss = F.cross_entropy(logits[valid].reshape(-1, 3), classes)
+    return loss / _chance_classification(classes, 3) if normalised else loss
 
 
-def loss_with_explanations(lam: float):
-    """``loss_fn`` for :func:`causal_course.learners.training.train_behaviour_cloning`: imitation + lam * explanation (lesson 05)."""
+def loss_with_explanations(lam: float, normalised: bool = False):
+    """``loss_fn`` for :func:`causal_course.learners.training.train_behaviour_cloning`: imitation + lam * explanation (lesson 05).
+
+    ``normalised=True``: the explanation loss is divided by its value at chance (the loss-scale control).
+    """
     if not np.isfinite(lam) or lam < 0:
         raise ValueError(f"the explanation weight must be a non-negative number, got {lam}.")
+    check_bool(normalised, "normalised")
 
     def loss(model, batch: EpisodeBatch) -> torch.Tensor:
         if model.explanation is None or lam == 0:
             return imitation_loss(model, batch)
         outputs = model.outputs(encode_episodes(batch.actions, batch.values, batch.target), batch.target)
-        return imitation_loss(model, batch, outputs) + lam * explanation_loss(model, batch, outputs)
+        return imitation_loss(model, batch, outputs) + lam * explanation_loss(model, batch, outputs, normalised)
 
     return loss

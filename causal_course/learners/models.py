@@ -144,7 +144,8 @@ def goal_mask(target) -> torch.Tensor:
 
 EXPLANATIONS = {
     # kind: (outputs at each position used, what is predicted) -- lesson 05
-    "effects": N_VARIABLES,  # at the goal: the total effect of each variable on the target
+    "logged_effects": N_VARIABLES,  # at the goal: what my experiment on each variable did to the target (from the log)
+    "answer": N_VARIABLES,  # at the goal: each variable's true total effect on the target (privileged, not in the log)
     "justification": N_EXPLORATION_STEPS,  # at the goal: which exploration step justifies the choice
     "step_effects": 3 * N_VARIABLES,  # after each intervention: did it lower, leave or raise each variable?
 }

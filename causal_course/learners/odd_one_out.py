@@ -3,8 +3,12 @@ explanation head, trained on confounded data and tested on deconfounded episodes
 
 Introduced in lesson 06. Each object is encoded together with the scene's average object (so the
 network can tell what is unique); the choice head scores each object; the explanation head reads
-the average of the objects' hidden states (the whole scene) and predicts the odd object's value
-in the dimension the explanation names ("it is uniquely green" -> green).
+the average of the objects' hidden states (the whole scene) and predicts the explanation "it is
+uniquely <value>": a dimension in which the odd object is unique together with its value there, one
+class out of ``3 * N_VALUES`` (:func:`causal_course.worlds.odd_one_out.explained_feature`). The
+condition's dimension is named wherever it is true; in a partly confounded episode whose odd object
+is unique in another dimension, the explanation names that one (a false explanation would teach
+something else than the lesson claims).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from causal_course.worlds.odd_one_out import (
     confounded_episodes,
     deconfounded_episodes,
     encode_objects,
+    explained_feature,
 )
 
 EXPLANATION_CHOICES = ("none",) + DIMENSIONS
@@ -37,10 +42,11 @@ class OddOneOutNet(nn.Module):
         self.explanation = explanation
         self.objects = nn.Sequential(nn.Linear(2 * features, width), nn.ReLU(), nn.Linear(width, width), nn.ReLU())
         self.choice = nn.Linear(width, 1)
-        self.explain = nn.Linear(width, N_VALUES) if explanation != "none" else None
+        self.explain = nn.Linear(width, N_DIMENSIONS * N_VALUES) if explanation != "none" else None
 
     def forward(self, features: torch.Tensor):
-        """``(choice logits (n, 4), explanation logits (n, N_VALUES) or None)``."""
+        """``(choice logits (n, 4), explanation logits (n, 3 * N_VALUES) or None)``: class ``d * N_VALUES + v``
+        is "it is uniquely value ``v`` of dimension ``d``"."""
         scene = features.mean(dim=1, keepdim=True).expand_as(features)
         hidden = self.objects(torch.cat([features, scene], dim=-1))
         logits = self.choice(hidden).squeeze(-1)
@@ -50,9 +56,10 @@ class OddOneOutNet(nn.Module):
 
 def train_odd_one_out(explanation: str = "none", confounded_share: float = 1.0, seed: int = 0, n_steps: int = 1000,
                       batch_size: int = 256, lam: float = 3.0, learning_rate: float = 3e-3) -> OddOneOutNet:
-    """Train on (partly) confounded episodes; with an explanation, also predict the named value (lesson 06).
+    """Train on (partly) confounded episodes; with an explanation, also predict it (lesson 06).
 
-    The loss is choice cross-entropy + ``lam`` * explanation cross-entropy. Defaults: 1000 steps of
+    The loss is choice cross-entropy + ``lam`` * explanation cross-entropy; the explanation is
+    :func:`explanation_classes` (true in every episode, whatever the confounded share). Defaults: 1000 steps of
     256 episodes (a few seconds on a CPU) and ``lam = 3``; with 300 steps or ``lam = 1`` the
     explanation steered less reliably (about 0.87 to 0.92 on the explained feature, 3 seeds).
     """
@@ -68,13 +75,23 @@ def train_odd_one_out(explanation: str = "none", confounded_share: float = 1.0, 
         logits, explained = model(torch.from_numpy(encode_objects(objects)))
         loss = F.cross_entropy(logits, torch.as_tensor(odd))
         if explained is not None:
-            value = objects[np.arange(batch_size), odd, named]
-            loss = loss + lam * F.cross_entropy(explained, torch.as_tensor(value))
+            target = explanation_classes(objects, odd, named)
+            loss = loss + lam * F.cross_entropy(explained, torch.as_tensor(target))
         optimiser.zero_grad()
         loss.backward()
         optimiser.step()
     model.eval()
     return model
+
+
+def explanation_classes(objects: np.ndarray, odd: np.ndarray, preferred: int) -> np.ndarray:
+    """The explanation head's target class ``dimension * N_VALUES + value`` per episode (lesson 06).
+
+    See :func:`causal_course.worlds.odd_one_out.explained_feature`: the preferred dimension where the
+    odd object is unique in it (ties included), otherwise the dimension in which it is.
+    """
+    dimension, value = explained_feature(objects, odd, preferred)
+    return (dimension * N_VALUES + value).astype(np.int64)
 
 
 @torch.no_grad()

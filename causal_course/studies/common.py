@@ -72,22 +72,3 @@ def _mean_se(values):
     summary = over_seeds(values)
     return np.round(summary["mean"], 4).tolist(), np.round(summary["se"], 4).tolist()
 
-
-def paired_difference_record(a, b, digits: int = 4) -> dict:
-    """``{"mean", "low", "high", "values", "excludes_zero"}``: per-seed differences ``a - b``, 95 % interval (lesson 07).
-
-    ``a`` and ``b`` hold one value per seed, in the same seed order, measured on the same test
-    episodes (a paired comparison). The record is :func:`causal_course.statistics.interval_record`
-    of the differences, rounded for JSON, plus whether the unrounded interval excludes 0 (``False``
-    for a single seed, whose interval is undefined). A lesson says "helps" or "beats" only where
-    ``excludes_zero`` is true.
-
-    >>> paired_difference_record([3.0, 4.0, 5.0], [1.0, 1.0, 1.0], digits=2)
-    {'mean': 3.0, 'low': 0.52, 'high': 5.48, 'values': [2.0, 3.0, 4.0], 'excludes_zero': True}
-    """
-    from causal_course.statistics import interval_record, paired_difference
-
-    summary = paired_difference(a, b)
-    record = interval_record(summary["values"], digits)
-    record["excludes_zero"] = bool(summary["excludes_zero"]) if summary["n"] > 1 else False
-    return record

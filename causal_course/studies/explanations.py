@@ -20,6 +20,7 @@ from causal_course.validation import (
     check_n_samples,
     check_non_negative_number,
     check_positive_count,
+    invalid,
 )
 
 # Lesson 05: explanations as an auxiliary objective, compared at equal training budgets.
@@ -35,14 +36,34 @@ EXPLANATION_STEPS_FAST = 30
 EXPLANATION_CHECKPOINTS_FAST = (15, 30)
 
 
-EXPLANATION_KINDS = ("none", "effects", "justification", "step_effects")
+EXPLANATION_KINDS = ("none", "logged_effects", "justification", "step_effects", "answer")
 
 
-EXPLANATION_LAMBDAS = (0.0, 0.1, 0.3, 1.0, 3.0)
+NORMALISED = "+normalised"  # a condition "KIND+normalised": the explanation loss divided by its value at chance
+
+
+EXPLANATION_CONDITIONS = ("none", "logged_effects", "justification", "step_effects", "step_effects" + NORMALISED,
+                          "answer")
+
+
+EXPLANATION_SEEDS = 8  # the course's rule for a comparison a lesson draws a conclusion from
+
+
+def parse_condition(condition: str) -> tuple[str, bool]:
+    """``"step_effects+normalised"`` -> ``("step_effects", True)``; a clear error for an unknown one (lesson 05)."""
+    if not isinstance(condition, str):
+        raise invalid("each condition", f"a string such as 'justification' or 'step_effects{NORMALISED}'",
+                      repr(condition), "name an explanation kind, optionally followed by '+normalised'", TypeError)
+    kind, normalised = (condition[:-len(NORMALISED)], True) if condition.endswith(NORMALISED) else (condition, False)
+    check_choice(kind, EXPLANATION_KINDS, "the explanation kind of a condition")
+    if kind == "none" and normalised:
+        raise invalid("each condition", "an explanation kind to normalise", f"'none{NORMALISED}'",
+                      "write 'none': without an explanation there is no loss to normalise")
+    return kind, normalised
 
 
 def train_with_explanation(kind: str, lam: float, seed: int, n_steps: int, checkpoints, test_sets: dict,
-                           progress: bool = False) -> list:
+                           progress: bool = False, normalised: bool = False) -> list:
     """Lesson 05: train with an explanation head (``kind``, weight ``lam``); held-out and critical reward at each checkpoint."""
     from causal_course.learners.evaluation import evaluate_agent, model_agent
     from causal_course.learners.explanations import loss_with_explanations
@@ -64,58 +85,94 @@ def train_with_explanation(kind: str, lam: float, seed: int, n_steps: int, check
                                  for name in ("heldout", "critical")}}
 
     history = train_behaviour_cloning(model, n_steps, np.random.default_rng(seed), progress=progress,
-                                      loss_fn=loss_with_explanations(lam), callback=checkpoint,
+                                      loss_fn=loss_with_explanations(lam, normalised), callback=checkpoint,
                                       callback_at=set(checkpoints))
     for point in history.checkpoints:
         point["seconds"] = round(history.seconds[point["step"] - 1], 2)
     return history.checkpoints
 
 
-def explanations(seed: int = 0, fast: bool = False, kinds=None, lambdas=None, sweep_kind: str = "effects",
-                 n_seeds: int | None = None, n_test: int | None = None, progress: bool = False) -> ExplanationsResult:
-    """Lesson 05: learning curves with and without explanations, and a sweep of the weight lambda (``experiment explanations``)."""
+def explanations(seed: int = 0, fast: bool = False, conditions=None, lam: float = 1.0, n_seeds: int | None = None,
+                 n_test: int | None = None, progress: bool = False) -> ExplanationsResult:
+    """Lesson 05: learning curves with and without explanations at equal budgets (``experiment explanations``).
+
+    Seed ``s`` of every condition trains from the same initial weights and data stream and is tested
+    on the same episodes (stream ``test_episodes`` of ``s``), so conditions compare paired:
+    ``curves`` holds interval records over seeds at each checkpoint, ``versus_none`` the paired
+    difference of each condition's final reward against no explanation.
+    """
     from causal_course.learners.evaluation import make_test_sets
-    from causal_course.statistics import mean_and_standard_error
 
     seed, fast = _check_run(seed, fast, n_seeds=n_seeds, n_test=n_test, progress=progress)
-    kinds = _check_list(EXPLANATION_KINDS if kinds is None else kinds, "kinds",
-                        lambda kind: check_choice(kind, EXPLANATION_KINDS, "each kind"), "['none', 'effects']")
-    lambdas = _check_list(EXPLANATION_LAMBDAS if lambdas is None else lambdas, "lambdas",
-                          lambda lam: _same(lam, check_non_negative_number(lam, "each lambda", 1.0)), "[0.0, 1.0]")
-    check_choice(sweep_kind, EXPLANATION_KINDS, "sweep_kind")
-    n_seeds = n_seeds or budget(3, 2, fast)
+    conditions = _check_list(EXPLANATION_CONDITIONS if conditions is None else conditions, "conditions",
+                             lambda condition: _same(condition, parse_condition(condition)),
+                             f"['none', 'justification', 'step_effects{NORMALISED}']")
+    lam = check_non_negative_number(lam, "lam", 1.0)
+    if "none" not in conditions:
+        conditions = ["none", *conditions]  # the reference every condition is compared with
+    n_seeds = n_seeds or budget(EXPLANATION_SEEDS, 2, fast)
     n_steps = budget(EXPLANATION_STEPS, EXPLANATION_STEPS_FAST, fast)
     checkpoints = list(budget(EXPLANATION_CHECKPOINTS, EXPLANATION_CHECKPOINTS_FAST, fast))
     n_test = n_test if n_test is not None else budget(1000, TEST_EPISODES_FAST, fast)
     seeds = [seed + k for k in range(n_seeds)]
     tests = {s: make_test_sets(n_test, stream(s, "test_episodes")) for s in seeds}
     runs = {}
+    for condition in conditions:
+        kind, normalised = parse_condition(condition)
+        runs[condition] = [train_with_explanation(kind, lam, s, n_steps, checkpoints, tests[s], progress, normalised)
+                           for s in seeds]
 
-    def run(kind, lam):
-        key = ("none", 0.0) if kind == "none" or lam == 0 else (kind, float(lam))
-        if key not in runs:
-            runs[key] = [train_with_explanation(key[0], key[1], s, n_steps, checkpoints, tests[s], progress)
-                         for s in seeds]
-        return runs[key]
+    per_seed = {condition: {group: [[curve[i][group] for curve in runs[condition]] for i in range(len(checkpoints))]
+                            for group in ("heldout", "critical")} for condition in conditions}
+    seconds = {condition: [[curve[i]["seconds"] for curve in runs[condition]] for i in range(len(checkpoints))]
+               for condition in conditions}
+    return _summarise({"experiment": "explanations", "seeds": seeds, "steps": checkpoints,
+                       "episodes": [256 * s for s in checkpoints], "lambda": lam, "test_episodes": n_test,
+                       "conditions": conditions}, per_seed, seconds)
 
-    def summary(curves, group):
-        stats = [mean_and_standard_error([curve[i][group] for curve in curves]) for i in range(len(checkpoints))]
-        return [round(m, 4) for m, _ in stats], [round(se, 4) for _, se in stats]
 
-    result = {"experiment": "explanations", "seeds": seeds, "steps": checkpoints,
-              "episodes": [256 * s for s in checkpoints], "lambda": 1.0, "test_episodes": n_test, "curves": {}}
-    for kind in kinds:
-        curves = run(kind, 1.0)
-        entry = {"seconds": [round(float(np.mean([c[i]["seconds"] for c in curves])), 1) for i in range(len(checkpoints))]}
+def _summarise(settings: dict, per_seed: dict, seconds: dict) -> ExplanationsResult:
+    """The result from per-seed rewards ``per_seed[condition][group][checkpoint] = [one value per seed]``."""
+    from causal_course.statistics import interval_record, paired_record
+
+    result = {**settings, "curves": {}, "versus_none": {}}
+    for condition in settings["conditions"]:
+        entry = {"seconds": [round(float(np.mean(values)), 1) for values in seconds[condition]]}
         for group in ("heldout", "critical"):
-            entry[group], entry[f"{group}_se"] = summary(curves, group)
-        result["curves"][kind] = entry
-    sweep = {"kind": sweep_kind, "lambdas": lambdas}
-    for group in ("heldout", "critical"):
-        finals = [summary(run(sweep_kind, lam), group) for lam in lambdas]
-        sweep[group] = [f[0][-1] for f in finals]
-        sweep[f"{group}_se"] = [f[1][-1] for f in finals]
-        sweep[f"{group}_curve"] = [f[0] for f in finals]
-        sweep[f"{group}_curve_se"] = [f[1] for f in finals]
-    result["lambda_sweep"] = sweep
+            entry[group] = [interval_record(values) for values in per_seed[condition][group]]
+        result["curves"][condition] = entry
+        if condition != "none":
+            result["versus_none"][condition] = {group: paired_record(per_seed[condition][group][-1],
+                                                                     per_seed["none"][group][-1])
+                                                for group in ("heldout", "critical")}
     return ExplanationsResult.from_json(result)
+
+
+def merge_explanations(parts) -> ExplanationsResult:
+    """One comparison from comparisons over disjoint seeds, run with the same settings (lesson 05)."""
+    from collections.abc import Mapping
+
+    from causal_course.validation import invalid
+
+    if not isinstance(parts, (list, tuple)) or not parts or not all(isinstance(p, Mapping) for p in parts):
+        raise invalid("parts", "a non-empty list of explanations() results", repr(parts)[:40],
+                      "pass the runs to merge, e.g. [explanations(seed=0, n_seeds=4), explanations(seed=4, n_seeds=4)]",
+                      TypeError)
+    first = parts[0]
+    for part in parts[1:]:
+        for key in ("steps", "lambda", "test_episodes", "conditions"):
+            if part[key] != first[key]:
+                raise invalid("parts", f"runs with the same {key}", f"{first[key]} and {part[key]}",
+                              f"cannot merge runs with different {key}: rerun them with the same settings")
+    seeds = [s for part in parts for s in part["seeds"]]
+    if len(set(seeds)) != len(seeds):
+        raise invalid("parts", "runs over disjoint seeds", seeds, "run each part from another first seed (--seed)")
+    settings = {key: first[key] for key in ("experiment", "steps", "episodes", "lambda", "test_episodes", "conditions")}
+    settings["seeds"] = seeds
+    checkpoints = range(len(first["steps"]))
+    per_seed = {condition: {group: [[v for part in parts for v in part["curves"][condition][group][i]["values"]]
+                                    for i in checkpoints] for group in ("heldout", "critical")}
+                for condition in first["conditions"]}
+    seconds = {condition: [[part["curves"][condition]["seconds"][i] for part in parts for _ in part["seeds"]]
+                           for i in checkpoints] for condition in first["conditions"]}
+    return _summarise(settings, per_seed, seconds)

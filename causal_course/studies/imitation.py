@@ -7,11 +7,11 @@ import numpy as np
 
 from causal_course.config import budget
 from causal_course.seeds import stream_seed
+from causal_course.statistics import paired_record
 from causal_course.studies.common import (
     _check_list,
     _check_run,
     _same,
-    paired_difference_record,
 )
 from causal_course.studies.records import DaggerStudyResult, ReturnConditioningResult
 from causal_course.validation import (
@@ -54,11 +54,11 @@ def dagger(seed: int = 0, fast: bool = False, n_seeds: int | None = None, rounds
                        for name in studies[0].curves}
     pairs = [(f"round {r}", "round 0") for r in range(1, rounds + 1)]
     pairs += [(f"round {r}", f"round {r - 1}") for r in range(2, rounds + 1)]
-    result["growth"] = {name: {key: [paired_difference_record(per_seed(name, key, i), per_seed(name, key, 0))
+    result["growth"] = {name: {key: [paired_record(per_seed(name, key, i), per_seed(name, key, 0))
                                      for i in range(len(horizons))] for key in keys}
                         for name in studies[0].curves if name != "expert"}
     result["differences"] = {
-        f"{a} - {b}": {key: [paired_difference_record(per_seed(a, key, i), per_seed(b, key, i))
+        f"{a} - {b}": {key: [paired_record(per_seed(a, key, i), per_seed(b, key, i))
                              for i in range(len(horizons))] for key in keys}
         for a, b in pairs}
     return DaggerStudyResult.from_json(result)
@@ -160,13 +160,13 @@ def return_conditioning(seed: int = 0, fast: bool = False, n_seeds: int | None =
             table[RC_MIXED] = [(c + t) / 2 for c, t in zip(table["calm"], table["stormy"])]
     test_weathers = test_days + [RC_MIXED]
     within, between = _rc_comparisons(asked, compared)
-    differences = {world: {f"{a} - {b}": {d: paired_difference_record(scores[world][a][d], scores[world][b][d])
+    differences = {world: {f"{a} - {b}": {d: paired_record(scores[world][a][d], scores[world][b][d])
                                           for d in test_weathers} for a, b in within} for world in RC_WORLDS}
-    differences["lucky - steady"] = {name: {d: paired_difference_record(scores["lucky"][name][d], scores["steady"][name][d])
+    differences["lucky - steady"] = {name: {d: paired_record(scores["lucky"][name][d], scores["steady"][name][d])
                                             for d in test_weathers} for name in between}
     fix, plain = f"expected {compared}", f"asked {compared}"
     differences["lucky - steady"][f"{fix} - {plain}"] = {  # does the fix gain more where there is more luck?
-        d: paired_difference_record(np.subtract(scores["lucky"][fix][d], scores["lucky"][plain][d]),
+        d: paired_record(np.subtract(scores["lucky"][fix][d], scores["lucky"][plain][d]),
                                     np.subtract(scores["steady"][fix][d], scores["steady"][plain][d]))
         for d in test_weathers}
     result = {

@@ -160,7 +160,8 @@ class MixturesResult(StudyResult):
 
 @dataclass(frozen=True)
 class ExplanationsResult(StudyResult):
-    """``experiment explanations`` (lesson 05): learning curves per explanation kind and the lambda sweep."""
+    """``experiment explanations`` (lesson 05): learning curves per condition (interval records over seeds) and
+    each condition's final reward against no explanation as a paired difference."""
 
     experiment: ClassVar[str] = "explanations"
     json_names: ClassVar[dict] = {"lam": "lambda"}
@@ -169,13 +170,15 @@ class ExplanationsResult(StudyResult):
     episodes: list
     lam: float
     test_episodes: int
+    conditions: list
     curves: dict
-    lambda_sweep: dict
+    versus_none: dict
 
 
 @dataclass(frozen=True)
 class ConfoundingResult(StudyResult):
-    """``experiment confounding`` (lesson 06): choice shares by feature, per explanation and confounded share."""
+    """``experiment confounding`` (lesson 06): choice shares by feature (interval records over seeds), per
+    explanation and confounded share, and the explanation's pull as paired differences."""
 
     experiment: ClassVar[str] = "confounding"
     seeds: list
@@ -184,6 +187,7 @@ class ConfoundingResult(StudyResult):
     confounded_shares: list
     explanations: list
     conditions: list
+    pull: list
 
 
 @dataclass(frozen=True)
@@ -234,8 +238,9 @@ class ReturnConditioningResult(StudyResult):
     ``returns[world][policy][test weather]`` is an interval record over ``seeds`` (``"calm+stormy"``: the mean of a
     calm and a stormy test day, the lucky world's weather); ``data[world][driver]`` the demonstrators' mean returns
     (``"all"`` and per weather of the world's days); ``best_quarter[world][driver]`` that driver's share of the top
-    quarter of drives (``"all"`` and on each kind of day); ``differences[world]["a - b"][test weather]`` and ``differences["lucky - steady"]`` the
-    paired differences the lesson draws (interval records plus ``excludes_zero``).
+    quarter of drives (``"all"`` and on each kind of day); ``differences[world]["a - b"][test weather]`` and
+    ``differences["lucky - steady"]`` the paired differences the lesson draws (interval records plus
+    ``excludes_zero``).
     """
 
     experiment: ClassVar[str] = "return-conditioning"
@@ -252,6 +257,32 @@ class ReturnConditioningResult(StudyResult):
     differences: dict
 
 
+@dataclass(frozen=True)
+class ExplanationsTaskResult(StudyResult):
+    """``experiment explanations-task`` (lesson 05): test accuracy with and without explanations, paired over seeds.
+
+    ``with_explanations`` and ``without_explanations`` each hold the tuned ``learning_rate`` and
+    ``width``, the ``curve`` (one interval record per step in ``steps``), the ``final`` test
+    accuracy, the ``experiment_accuracy`` and the measured ``train_seconds`` per run; ``difference``
+    is the paired difference of the final accuracies (with minus without) with ``excludes_zero``.
+    """
+
+    experiment: ClassVar[str] = "explanations-task"
+    seeds: list
+    n_steps: int
+    batch_size: int
+    n_experiments: int
+    test_episodes: int
+    steps: list
+    with_explanations: dict
+    without_explanations: dict
+    explained_rule_before_test: dict
+    difference: dict
+    baselines: dict
+    tuning_seed: int
+    tuning: dict
+
+
 RECORDS = {record.experiment: record for record in (
     PassiveResult, VariantsResult, CuesResult, MixturesResult, ExplanationsResult, ConfoundingResult, StructureResult,
-    DaggerStudyResult, ReturnConditioningResult)}
+    DaggerStudyResult, ReturnConditioningResult, ExplanationsTaskResult)}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from causal_course.viz.style import PALETTE
+from causal_course.viz.style import PALETTE, interval_error_bars
 
 GROUPS = ("in_distribution", "heldout", "critical")
 GROUP_LABELS = {"in_distribution": "in-distribution", "heldout": "held-out", "critical": "critical"}
@@ -120,7 +120,7 @@ def render_variant_comparison(table: dict, group: str = "heldout",
     for k, method in enumerate(methods):
         cells = [table[env][method][group] for env in envs]
         means = np.array([c["mean"] for c in cells])
-        errors = np.array([[c["mean"] - c["low"] for c in cells], [c["high"] - c["mean"] for c in cells]])
+        errors = interval_error_bars(cells)
         positions = np.arange(len(envs)) + (k - (len(methods) - 1) / 2) * width
         ax.bar(positions, means, width, yerr=errors, capsize=3, color=colours[k % len(colours)],
                hatch=hatches[k % len(hatches)], edgecolor="white", label=METHOD_LABELS.get(method, method))

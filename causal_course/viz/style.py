@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import functools
 
+import numpy as np
+
 PALETTE = {
     "black": "#000000",
     "orange": "#E69F00",
@@ -48,6 +50,16 @@ def new_figure(n_columns: int = 1, width: float = 4.5, height: float = 3.5):
 
     fig, axes = plt.subplots(1, n_columns, figsize=(width * n_columns, height), squeeze=False)
     return fig, list(axes[0])
+
+
+def interval_error_bars(records) -> np.ndarray:
+    """``(2, n)`` distances from each record's mean to the ends of its 95 % interval, for ``yerr``/``xerr``.
+
+    ``records`` are interval records (``{"mean", "low", "high"}``, :func:`causal_course.statistics.interval_record`);
+    a single seed's record has no interval (``None`` bounds) and gets no bar.
+    """
+    return np.array([[r["mean"] - (r["low"] if r["low"] is not None else r["mean"]) for r in records],
+                     [(r["high"] if r["high"] is not None else r["mean"]) - r["mean"] for r in records]])
 
 
 def figure_alt_text(fig) -> str:

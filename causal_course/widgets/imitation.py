@@ -8,18 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from causal_course.viz.style import PALETTE
+from causal_course.viz.style import PALETTE, interval_error_bars
 
 CURVE_STYLE = {"expert": dict(color=PALETTE["black"], linestyle=":", marker="o"),
                "round 0": dict(color=PALETTE["vermillion"], linestyle="--", marker="s")}
-
-
-def _interval_bars(records) -> tuple[np.ndarray, np.ndarray]:
-    """Means and asymmetric error bars (mean - low, high - mean) of interval records (0 where undefined)."""
-    mean = np.array([r["mean"] for r in records], dtype=float)
-    low = np.array([r["mean"] if r["low"] is None else r["low"] for r in records], dtype=float)
-    high = np.array([r["mean"] if r["high"] is None else r["high"] for r in records], dtype=float)
-    return mean, np.vstack([mean - low, high - mean])
 
 
 def render_dagger(results: dict, rounds: int = 1):
@@ -39,8 +31,8 @@ def render_dagger(results: dict, rounds: int = 1):
             name, f"DAgger after {rounds} round{'s' if rounds > 1 else ''}")
         style = CURVE_STYLE.get(name, dict(color=PALETTE["blue"], linestyle="-", marker="^"))
         for ax, key in ((error_ax, "per_step_error"), (road_ax, "on_road")):
-            mean, bars = _interval_bars(results[key][name])
-            ax.errorbar(horizons, mean, yerr=bars, capsize=3, label=label, **style)
+            records = results[key][name]
+            ax.errorbar(horizons, [r["mean"] for r in records], yerr=interval_error_bars(records), capsize=3, label=label, **style)
     error_ax.set_xlabel("horizon (steps driven)")
     error_ax.set_ylabel("per-step error |steering - expert's|")
     error_ax.set_title(f"mean and 95 % interval over {len(results['seeds'])} seeds", fontsize=10)
@@ -100,8 +92,8 @@ def render_return_conditioning(results: dict, asked: int = 190, world: str = "st
     for kind, label, style in (("asked", "conditioned on the drive's return", dict(color=PALETTE["blue"], marker="o")),
                                ("expected", "conditioned on the driver's expected return (fix)",
                                 dict(color=PALETTE["green"], marker="D"))):
-        mean, bars = _interval_bars([rows[f"{kind} {a}"][weather] for a in asked_values])
-        curve_ax.errorbar(asked_values, mean, yerr=bars, capsize=3, label=label, **style)
+        records = [rows[f"{kind} {a}"][weather] for a in asked_values]
+        curve_ax.errorbar(asked_values, [r["mean"] for r in records], yerr=interval_error_bars(records), capsize=3, label=label, **style)
     curve_ax.plot(asked_values, asked_values, color="0.6", linewidth=0.8, label="achieved = asked")
     for name, style in (("expert", dict(color=PALETTE["black"], linestyle=":")),
                         ("clone all", dict(color=PALETTE["vermillion"], linestyle="--")),
@@ -120,8 +112,9 @@ def render_return_conditioning(results: dict, asked: int = 190, world: str = "st
     days = [w for w in ("calm", "steady", "stormy") if w in rows["expert"]]
     width = 0.8 / len(days)
     for j, day in enumerate(days):
-        mean, bars = _interval_bars([rows[name][day] for name in names])
-        days_ax.bar(np.arange(len(names)) + (j - (len(days) - 1) / 2) * width, mean, width, yerr=bars, capsize=2,
+        records = [rows[name][day] for name in names]
+        days_ax.bar(np.arange(len(names)) + (j - (len(days) - 1) / 2) * width, [r["mean"] for r in records], width,
+                    yerr=interval_error_bars(records), capsize=2,
                     color=WEATHER_COLOURS[day], label=f"{day} test days")
     days_ax.set_xticks(np.arange(len(names)))
     days_ax.set_xticklabels([n.replace("expected", "fix:\nexpected").replace("asked", "return-\nconditioned,\nasked")
@@ -150,7 +143,7 @@ def render_luck_differences(results: dict):
         for j, weather in enumerate(weathers):
             record = differences[group][name][weather]
             y = i + (j - 1.5) * 0.18
-            ax.errorbar([record["mean"]], [y], xerr=[[record["mean"] - record["low"]], [record["high"] - record["mean"]]],
+            ax.errorbar([record["mean"]], [y], xerr=interval_error_bars([record]),
                         color=WEATHER_COLOURS[weather], marker="o", capsize=2, linestyle="none",
                         markerfacecolor=WEATHER_COLOURS[weather] if record["excludes_zero"] else "white")
     for weather in weathers:  # the legend's markers filled, whatever the first row shows

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from causal_course.viz.style import PALETTE
+from causal_course.viz.style import PALETTE, interval_error_bars
 from causal_course.worlds.odd_one_out import DIMENSIONS
 
 CHOICE_LABELS = ("colour", "shape", "texture", "none")
@@ -25,7 +25,10 @@ def _condition(results: dict, explanation: str, confounded_share: float) -> dict
 
 
 def render_choice_shares(results: dict, explanation: str = "none", confounded_share: float = 1.0):
-    """Bars: where the learner's deconfounded choices go; lines: the explained feature's share vs confounding (lesson 06)."""
+    """Bars: where the learner's deconfounded choices go; lines: the explained feature's share vs confounding (lesson 06).
+
+    Means over seeds with their 95 % intervals; dots are the single seeds.
+    """
     from causal_course.viz.style import course_figure
 
     row = _condition(results, explanation, confounded_share)
@@ -33,19 +36,20 @@ def render_choice_shares(results: dict, explanation: str = "none", confounded_sh
     fig.subplots_adjust(left=0.07, right=0.99, bottom=0.16, top=0.88, wspace=0.28)
     bar_ax, line_ax = fig.subplots(1, 2)
     for k, label in enumerate(CHOICE_LABELS):
-        bar_ax.bar(k, row[label], yerr=row[f"{label}_se"], capsize=4, color=PALETTE[COLOURS[k]], hatch=HATCHES[k],
-                   edgecolor="white")
+        bar_ax.bar(k, row[label]["mean"], yerr=interval_error_bars([row[label]]), capsize=4, color=PALETTE[COLOURS[k]],
+                   hatch=HATCHES[k], edgecolor="white")
+        seeds = row[label]["values"]
+        bar_ax.scatter(k + np.linspace(-0.25, 0.25, len(seeds)), seeds, s=9, color="black", zorder=3)
     bar_ax.axhline(1 / 3, color="grey", linestyle=":", linewidth=1)
     bar_ax.set_xticks(range(4), [f"unique in\n{label}" if label != "none" else "unique in\nnothing" for label in CHOICE_LABELS])
     bar_ax.set_ylim(0, 1.05)
     bar_ax.set_ylabel("share of test choices")
     explained = "no explanation" if explanation == "none" else f"explanations name {explanation}"
-    bar_ax.set_title(f"{explained}; {confounded_share:.0%} confounded")
+    bar_ax.set_title(f"{explained}; {confounded_share:.0%} confounded ({len(seeds)} seeds)")
     shares = [float(s) for s in results["confounded_shares"]]
     for d, dimension in enumerate(DIMENSIONS):
-        means = [_condition(results, dimension, s)[dimension] for s in shares]
-        errors = [_condition(results, dimension, s)[f"{dimension}_se"] for s in shares]
-        line_ax.errorbar(100 * np.asarray(shares), means, yerr=errors, color=PALETTE[COLOURS[d]], marker="osD"[d],
+        records = [_condition(results, dimension, s)[dimension] for s in shares]
+        line_ax.errorbar(100 * np.asarray(shares), [r["mean"] for r in records], yerr=interval_error_bars(records), color=PALETTE[COLOURS[d]], marker="osD"[d],
                          linestyle=["-", "--", ":"][d], capsize=3, label=f"explain {dimension}: picks {dimension}")
     line_ax.axvline(100 * confounded_share, color="grey", linewidth=6, alpha=0.3)
     line_ax.axhline(1 / 3, color="grey", linestyle=":", linewidth=1)

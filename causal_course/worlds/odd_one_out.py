@@ -11,15 +11,18 @@ why!*. Each episode shows 4 objects described by colour, shape and texture (each
   odd object unique in one random dimension only.
 * **Deconfounded test**: one object is unique in colour only, another in shape only, another in
   texture only, the fourth in none. Which one the learner picks shows which feature it learned.
-* **Explanations** name one dimension ("correct: it is uniquely green"): the learner predicts
-  the odd object's value in that dimension from a summary of the whole scene.
+* **Explanations** are true statements about the episode: "correct: it is uniquely green" names a
+  dimension in which the odd object *is* unique, and its value there (:func:`explained_feature`).
+  In a perfectly confounded episode the odd object is unique in all three dimensions, a tie the
+  explainer breaks by naming its preferred dimension (the lesson's condition); in a partly
+  confounded episode it is unique in one dimension only, and the explanation names that one.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from causal_course.validation import check_finite_number, check_n_samples, check_rng
+from causal_course.validation import check_finite_number, check_integer, check_n_samples, check_rng, invalid
 
 N_OBJECTS = 4
 N_DIMENSIONS = 3
@@ -53,6 +56,37 @@ def confounded_episodes(n_episodes: int, rng: np.random.Generator, confounded_sh
     objects, order = _shuffle_objects(objects, rng)
     odd = np.argmax(order == 0, axis=1)
     return objects, odd
+
+
+def unique_dimensions(objects: np.ndarray, odd: np.ndarray) -> np.ndarray:
+    """``(n, 3)`` booleans: in which dimensions the odd object's value is shared by no other object (lesson 06)."""
+    objects, odd = np.asarray(objects), np.asarray(odd)
+    if objects.ndim != 3 or objects.shape[1:] != (N_OBJECTS, N_DIMENSIONS) or odd.shape != objects.shape[:1]:
+        raise invalid("objects and odd", f"scenes of shape (n, {N_OBJECTS}, {N_DIMENSIONS}) and one odd index per scene",
+                      f"{objects.shape} and {odd.shape}", "pass the two arrays confounded_episodes returns")
+    odd_values = objects[np.arange(len(odd)), odd]  # (n, dims)
+    same = objects == odd_values[:, None, :]  # (n, objects, dims): who shares the odd object's value
+    return same.sum(axis=1) == 1
+
+
+def explained_feature(objects: np.ndarray, odd: np.ndarray, preferred: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(dimension, value)`` per episode: what a true explanation names, "it is uniquely <value>" (lesson 06).
+
+    The dimension is ``preferred`` wherever the odd object is unique in it (in a perfectly confounded
+    episode it is unique in all three: the tie goes to ``preferred``); otherwise the one dimension in
+    which it is unique. An episode whose odd object is unique in no dimension has no true explanation:
+    that is an error, not a silent guess.
+    """
+    preferred = check_integer(preferred, "preferred", 0, N_DIMENSIONS - 1,
+                              expected=f"a dimension index 0 to {N_DIMENSIONS - 1} ({', '.join(DIMENSIONS)})")
+    unique = unique_dimensions(objects, odd)
+    if not unique.any(axis=1).all():
+        raise invalid("objects", "episodes whose odd object is unique in at least one dimension",
+                      f"{int((~unique.any(axis=1)).sum())} episodes where it is unique in none",
+                      "draw the episodes with confounded_episodes")
+    dimension = np.where(unique[:, preferred], preferred, np.argmax(unique, axis=1))
+    value = objects[np.arange(len(odd)), odd, dimension]
+    return dimension, value
 
 
 def deconfounded_episodes(n_episodes: int, rng: np.random.Generator):
