@@ -71,4 +71,3 @@ def _mean_se(values):
     """Mean and standard error over the first axis (seeds), rounded, as lists (or floats for one value per seed)."""
     summary = over_seeds(values)
     return np.round(summary["mean"], 4).tolist(), np.round(summary["se"], 4).tolist()
-
