@@ -28,14 +28,16 @@ def main() -> int:
 
     print(f"{len(result['seeds'])} seeds, {result['n_steps']} steps per model, {result['test_episodes']} test episodes; "
           f"share of deconfounded choices, mean [95 % interval]; took {result['sweep_seconds']:.0f} s")
-    print(f"{'explanation':<12} {'confounded':>10} {'colour':>20} {'shape':>20} {'texture':>20} {'none':>20} {'train acc.':>10}")
+    print(f"{'explanation':<12} {'confounded':>10} {'colour':>20} {'shape':>20} {'texture':>20} {'none':>20} "
+          f"{'confounded acc.':>16} {'one-feature acc.':>17}")
     for row in result["conditions"]:
         cells = " ".join(f"{format_interval(row[k], 2):>20}" for k in ("colour", "shape", "texture", "none"))
-        print(f"{row['explanation']:<12} {row['confounded_share']:>10.0%} {cells} {row['confounded_accuracy']['mean']:>10.2f}")
+        print(f"{row['explanation']:<12} {row['confounded_share']:>10.0%} {cells} {row['confounded_accuracy']['mean']:>16.3f} "
+              f"{format_interval(row['single_feature_accuracy'], 3):>17}")
     print("\npull of the explanation on its own dimension: paired difference [95 % interval]")
     for row in result["pull"]:
         against_full = row.get("versus_fully_confounded")
-        extra = f"   vs the same explanation at 100 %: {format_interval(against_full, 3)}" if against_full else ""
+        extra = f"   pull minus its pull at 100 %: {format_interval(against_full, 3)}" if against_full else ""
         print(f"explain {row['explanation']:<8} {row['confounded_share']:>5.0%} confounded: vs no explanation "
               f"{format_interval(row['versus_none'], 3)}{extra}")
     if "saved_to" in result:

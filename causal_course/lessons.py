@@ -133,7 +133,7 @@ LESSONS = (
                'explain why **perfectly confounded** training data cannot decide which feature a learner should use;',
                'build a **deconfounded test** that pulls the candidate features apart;',
                'show that an explanation naming one feature decides which one a model generalises on, as a paired difference over 8 seeds;',
-               'see how less confounded data weaken that dependence, with explanations that stay true.',
+               'test whether less confounded data weaken that dependence, with explanations that stay true.',
            ),
            minutes=35, exercise_minutes=25, exercises=('6.1', '6.2', '6.3')),
     Lesson(number=7, slug='07_from_passive_to_active', title='From passive to active',

@@ -155,3 +155,9 @@ def test_experiment_confounding_contract():
         none = rows["none", pull["confounded_share"]][pull["explanation"]]["values"]
         assert pull["versus_none"]["values"] == pytest.approx(np.subtract(mine, none).tolist(), abs=2e-4)
         assert ("versus_fully_confounded" in pull) == (pull["confounded_share"] != 1.0)
+        if "versus_fully_confounded" in pull:  # the change in pull: this share's pull minus the pull at 100 %
+            full = next(p for p in result["pull"] if p["explanation"] == pull["explanation"] and p["confounded_share"] == 1.0)
+            expected = np.subtract(pull["versus_none"]["values"], full["versus_none"]["values"])
+            assert pull["versus_fully_confounded"]["values"] == pytest.approx(expected.tolist(), abs=3e-4)
+    for row in result["conditions"]:
+        assert 0.0 <= row["single_feature_accuracy"]["mean"] <= 1.0

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from causal_course.config import budget
 from causal_course.seeds import stream
 from causal_course.studies.common import (
@@ -36,8 +38,9 @@ def confounding(seed: int = 0, fast: bool = False, confounded_shares=None, n_see
     of ``s``), so conditions compare paired. ``conditions`` holds an interval record over seeds (with
     the per-seed values) of every share; ``pull`` holds, for each explained dimension and confounded
     share, the paired difference in choices on that dimension against no explanation
-    (``versus_none``) and against the same explanation with perfectly confounded data
-    (``versus_fully_confounded``, where 1.0 is among the shares).
+    (``versus_none``, the explanation's *pull*) and how that pull changes from perfectly
+    confounded data to this share (``versus_fully_confounded``: this share's pull minus the pull at
+    1.0, seed by seed, where 1.0 is among the shares).
     """
     from causal_course.learners.odd_one_out import EXPLANATION_CHOICES, evaluate_odd_one_out, train_odd_one_out
     from causal_course.statistics import interval_record, paired_record
@@ -69,8 +72,9 @@ def confounding(seed: int = 0, fast: bool = False, confounded_shares=None, n_see
                    "versus_none": paired_record(values(explanation, share, explanation),
                                                 values("none", share, explanation))}
             if 1.0 in shares and share != 1.0:
-                row["versus_fully_confounded"] = paired_record(values(explanation, share, explanation),
-                                                               values(explanation, 1.0, explanation))
+                pull_here = np.subtract(values(explanation, share, explanation), values("none", share, explanation))
+                pull_full = np.subtract(values(explanation, 1.0, explanation), values("none", 1.0, explanation))
+                row["versus_fully_confounded"] = paired_record(pull_here, pull_full)
             pull.append(row)
     return ConfoundingResult.from_json({"experiment": "confounding", "seeds": seeds, "n_steps": n_steps,
                                         "test_episodes": n_test, "confounded_shares": shares,
