@@ -579,3 +579,23 @@ def _shares(choices, unique_dimension, names=("colour", "shape", "texture"), non
 def test_choice_shares_mistakes_are_caught(wrong, message):
     result = verdict("6.3", wrong)
     assert not result.passed and message in result.message, result.message
+
+
+def test_choice_shares_that_skips_an_episode_is_caught():
+    """Off by a five-hundredth only: the check compares exactly, so a loop that starts at 1 is caught."""
+    def from_episode_one(choices, unique_dimension):
+        return _shares(np.asarray(choices)[1:], np.asarray(unique_dimension)[1:])
+
+    result = verdict("6.3", from_episode_one)
+    assert not result.passed and "is off" in result.message
+
+
+def test_choice_shares_by_bincount_without_minlength_fails_when_all_choices_agree():
+    """Right on random choices; when every choice falls on the object unique in colour, bincount is too short."""
+    def by_bincount(choices, unique_dimension):
+        counts = np.bincount(np.asarray(unique_dimension)[np.arange(len(choices)), np.asarray(choices)] + 1)
+        return {"none": counts[0] / len(choices), "colour": counts[1] / len(choices), "shape": counts[2] / len(choices),
+                "texture": counts[3] / len(choices)}
+
+    result = verdict("6.3", by_bincount)
+    assert not result.passed and "raised IndexError" in result.message
