@@ -65,7 +65,8 @@ def test_every_lesson_follows_the_skeleton():
 
 
 # Lessons audited so far for answers under every Think! (issue 18 extends this to every lesson).
-THINK_ANSWERED = ("03_passive_causal_strategies", "04_data_mixtures", "05_explanations", "06_confounded_generalisation")
+THINK_ANSWERED = ("00_start_here", "01_seeing_vs_doing", "02_experiments_reveal_structure", "03_passive_causal_strategies",
+                  "04_data_mixtures", "05_explanations", "06_confounded_generalisation")
 
 
 @pytest.mark.parametrize("lesson", THINK_ANSWERED)
