@@ -379,3 +379,223 @@ def _t(degrees_of_freedom):
     from causal_course.statistics import t_quantile_95
 
     return t_quantile_95(degrees_of_freedom)
+
+
+# --- issue 18: wrong-answer tests for 1.2, 4.x, 6.x
+# One test per plausible wrong answer, each asserting the check's own message, so that every stage of checks
+# 1.2, 4.1-4.3 and 6.1-6.3 is reached by some test (a stage that no test reaches can be weakened unnoticed).
+def _right_difference(outcome, treated):
+    treated = np.asarray(treated, dtype=bool)
+    return float(np.mean(np.asarray(outcome, dtype=float)[treated]) - np.mean(np.asarray(outcome, dtype=float)[~treated]))
+
+
+def test_difference_in_means_of_medians_or_the_overall_mean_is_rejected():
+    medians = lambda outcome, treated: float(np.median(outcome[np.asarray(treated, bool)])
+                                             - np.median(outcome[~np.asarray(treated, bool)]))
+    result = verdict("1.2", medians)
+    assert not result.passed and "does not equal the treated group's mean minus" in result.message
+    treated_minus_everyone = lambda outcome, treated: float(np.mean(outcome[np.asarray(treated, bool)]) - np.mean(outcome))
+    assert "does not equal the treated group's mean minus" in verdict("1.2", treated_minus_everyone).message
+
+
+def test_difference_in_means_as_a_ratio_or_a_relative_lift_fails_the_shift_stage():
+    """Both change when every outcome moves by a constant; a difference of means does not."""
+    def lift(outcome, treated):
+        treated = np.asarray(treated, bool)
+        return float(np.mean(outcome[treated]) / np.mean(outcome[~treated]) - 1.0)
+
+    result = verdict("1.2", lift)
+    assert not result.passed and "adding a constant to every outcome changed your answer" in result.message
+    ratio = lambda outcome, treated: float(np.mean(outcome[np.asarray(treated, bool)]) / np.mean(outcome[~np.asarray(treated, bool)]))
+    assert "a ratio or a relative lift" in verdict("1.2", ratio).message
+
+
+def test_difference_in_means_pasted_from_the_check_fails_the_trial_stage():
+    """A number pasted in from the check's own data (here: remembered from the first call) is exact once, and
+    even shift-invariant, but it is not an estimator: on a randomised trial it is far from the effect."""
+    remembered = []
+
+    def pasted(outcome, treated):
+        if not remembered:
+            remembered.append(_right_difference(outcome, treated))
+        return remembered[0]
+
+    result = verdict("1.2", pasted)
+    assert not result.passed and "randomised trial your estimate is far from the causal effect" in result.message
+
+
+def test_mixture_kinds_mistakes_are_caught():
+    as_integers = lambda n, share, rng: (rng.random(n) < share).astype(int)
+    assert "return a boolean array" in verdict("4.1", as_integers).message
+    inverted = lambda n, share, rng: rng.random(n) > share  # the observational share instead
+    assert "about 30 % of the episodes" in verdict("4.1", inverted).message
+    global_random = lambda n, share, rng: np.random.random(n) < share
+    assert "same seed gave a different mixture" in verdict("4.1", global_random).message
+    first_episodes = lambda n, share, rng: np.arange(n) < round(share * n)  # exact share, but not random
+    assert "different seeds gave the same mixture" in verdict("4.1", first_episodes).message
+
+
+def test_mixture_kinds_that_forces_both_kinds_fails_at_share_0_and_1():
+    def at_least_one_interventional(n, share, rng):
+        kinds = rng.random(n) < share
+        kinds[0] = True
+        return kinds
+
+    assert "with share 0 no episode may be interventional" in verdict("4.1", at_least_one_interventional).message
+
+    def at_least_one_observational(n, share, rng):
+        kinds = rng.random(n) < share
+        kinds[0] = False
+        return kinds
+
+    assert "with share 1 every episode must be interventional" in verdict("4.1", at_least_one_observational).message
+
+
+def test_mixture_kinds_that_does_not_validate_its_share_is_caught():
+    unchecked = lambda n, share, rng: rng.random(n) < share
+    assert "share 1.5 should raise a ValueError" in verdict("4.1", unchecked).message
+
+    def only_too_large(n, share, rng):
+        if share > 1:
+            raise ValueError("share above 1")
+        return rng.random(n) < share
+
+    assert "share -0.1 should raise a ValueError" in verdict("4.1", only_too_large).message
+
+    def percentage_slips_through(n, share, rng):  # 0 <= share <= 100 taken as a percentage: 75 passes
+        if not 0 <= share <= 100 or 1 < share < 2:
+            raise ValueError("share must be a fraction or a percentage")
+        return rng.random(n) < (share / 100 if share > 1 else share)
+
+    assert "share 75 should raise a ValueError" in verdict("4.1", percentage_slips_through).message
+
+    def asserts(n, share, rng):
+        assert 0 <= share <= 1, "share must be between 0 and 1"
+        return rng.random(n) < share
+
+    result = verdict("4.1", asserts)
+    assert not result.passed and "raised AssertionError, not a ValueError" in result.message
+
+
+@pytest.mark.parametrize("wrong, message", [
+    (lambda actions: float(np.mean(actions > 0)), "you counted intervention *steps*"),
+    (lambda actions: float(np.mean((actions > 0).all(axis=1))), "not the share of episodes"),
+    (lambda actions: float(np.sum((actions > 0).any(axis=1))), "not the share of episodes"),
+    (lambda actions: float(np.mean(actions[:, 0] > 0)), "not the share of episodes"),
+    (lambda actions: float(np.mean((actions > 1).any(axis=1))), "not the share of episodes"),  # do(X0) taken as observe
+])
+def test_interventional_share_mistakes_are_caught(wrong, message):
+    result = verdict("4.2", wrong)
+    assert not result.passed and message in result.message, result.message
+
+
+def _fusion(estimates, standard_errors, weight_power=2, error=None):
+    estimates, standard_errors = np.asarray(estimates, float), np.asarray(standard_errors, float)
+    weights = 1.0 / standard_errors ** weight_power
+    estimate = float(np.sum(weights * estimates) / np.sum(weights))
+    right_error = float(1.0 / np.sqrt(np.sum(1.0 / standard_errors ** 2)))
+    return estimate, right_error if error is None else error(standard_errors)
+
+
+@pytest.mark.parametrize("wrong, message", [
+    (lambda e, s: _fusion(e, s)[0], "return a pair"),
+    (lambda e, s: {"estimate": _fusion(e, s)[0], "se": _fusion(e, s)[1]}, "return a pair"),
+    (lambda e, s: ("fused", _fusion(e, s)[1]), "should be a single number"),
+    (lambda e, s: (float(np.mean(e)), _fusion(e, s)[1]), "you took the plain mean"),
+    (lambda e, s: _fusion(e, s, weight_power=1), "not 1 / standard_error"),
+    (lambda e, s: _fusion(e, 1.0 / np.asarray(s)), "the fused estimate is off"),  # weights s**2: the noisy one weighs most
+    (lambda e, s: _fusion(e, s, error=lambda s: float(1.0 / np.sum(1.0 / s ** 2))), "fused *variance*"),
+    (lambda e, s: _fusion(e, s, error=lambda s: float(np.mean(s))), "the fused standard error is off"),
+    (lambda e, s: _fusion(e, s, error=lambda s: float(np.sqrt(np.sum(s ** 2)) / len(s))),
+     "the fused standard error is off"),
+])
+def test_inverse_variance_fusion_mistakes_are_caught(wrong, message):
+    result = verdict("4.3", wrong)
+    assert not result.passed and message in result.message, result.message
+
+
+@pytest.mark.parametrize("wrong, message", [
+    (lambda objects, d: np.array([int(np.sum(objects[:, d] == v) == 1) for v in objects[:, d]]), "bool array of shape (4,)"),
+    (lambda objects, d: np.asarray(objects)[d] != 0, "bool array of shape (4,)"),  # a row instead of a column
+    (lambda objects, d: np.nonzero([np.sum(objects[:, d] == v) == 1 for v in objects[:, d]])[0], "bool array"),
+    (lambda objects, d: objects[:, d] != np.bincount(objects[:, d]).argmax(), "not merely when it differs from"),
+    (lambda objects, d: objects[:, d] != objects[0, d], "wrong on some scene"),  # compared with the first object only
+    (lambda objects, d: np.array([np.sum(objects[:, d] == v) <= 2 for v in objects[:, d]]), "wrong on some scene"),
+])
+def test_is_unique_mistakes_are_caught(wrong, message):
+    result = verdict("6.1", wrong)
+    assert not result.passed and message in result.message, result.message
+
+
+def _scene(rng, shuffle=True, new_value=None, values=6, offset=0, labels=(0, 1, 2, -1), permute_labels=True,
+           pair=tuple):
+    common = rng.choice(values, size=3, replace=False)
+    objects = np.tile(common, (4, 1))
+    for dimension in range(3):
+        other = (new_value(rng, common[dimension]) if new_value
+                 else rng.choice([v for v in range(values) if v != common[dimension]]))
+        objects[dimension, dimension] = other
+    unique_dimension = np.array(labels)
+    order = rng.permutation(4) if shuffle else np.arange(4)
+    return pair([objects[order] + offset, unique_dimension[order] if permute_labels else unique_dimension])
+
+
+@pytest.mark.parametrize("wrong, message", [
+    (lambda rng: _scene(rng, pair=list), "return a pair (objects, unique_dimension)"),
+    (lambda rng: _scene(rng)[0], "return a pair"),
+    (lambda rng: (_scene(rng)[0].T, _scene(rng)[1]), "objects must have shape (4, 3)"),
+    (lambda rng: _scene(rng, offset=1), "values must be integers from 0 to 5"),  # values 1..6
+    (lambda rng: _scene(rng, labels=(1, 2, 3, 0)), "name each dimension 0, 1, 2 once and -1 once"),
+    (lambda rng: _scene(rng, new_value=lambda rng, common: rng.integers(6)), "but unique_dimension says"),
+    (lambda rng: _scene(rng, permute_labels=False), "but unique_dimension says"),  # objects shuffled, labels not
+    (lambda rng: _scene(np.random.default_rng(0)), "the scenes hardly vary"),
+    (lambda rng: _scene(np.random.default_rng()), "the same seed gave a different scene"),
+    (lambda rng: _scene(rng, shuffle=False), "always in the same place"),
+])
+def test_deconfounded_scene_mistakes_are_caught(wrong, message):
+    result = verdict("6.2", wrong)
+    assert not result.passed and message in result.message, result.message
+
+
+def _shares(choices, unique_dimension, names=("colour", "shape", "texture"), none=-1, counts=False):
+    picked = np.asarray(unique_dimension)[np.arange(len(choices)), np.asarray(choices)]
+    reduce = np.sum if counts else np.mean
+    shares = {name: float(reduce(picked == d)) for d, name in enumerate(names)}
+    shares["none"] = float(reduce(picked == none))
+    return shares
+
+
+@pytest.mark.parametrize("wrong, message", [
+    (lambda c, u: _shares(c, u, names=("color", "shape", "texture")), "return a dict with the keys"),
+    (lambda c, u: list(_shares(c, u).values()), "return a dict with the keys"),
+    (lambda c, u: _shares(c, u, counts=True), "the share for 'colour' is off"),
+    (lambda c, u: _shares(c, u, names=("shape", "colour", "texture")), "the share for 'colour' is off"),
+    (lambda c, u: _shares(c, u, none=3), "the share for 'none' is off"),
+    (lambda c, u: {**_shares(c, u), "none": 1.0 - _shares(c, u)["colour"]}, "the share for 'none' is off"),
+    (lambda c, u: _shares(np.arange(len(c)) % 4, u), "is off"),  # the choices ignored
+    (lambda c, u: _shares(c, np.asarray(u).T[:, :len(c)] if np.asarray(u).shape[0] == 4 else np.roll(u, 1, axis=1)),
+     "is off"),  # the chosen object read at the wrong index
+])
+def test_choice_shares_mistakes_are_caught(wrong, message):
+    result = verdict("6.3", wrong)
+    assert not result.passed and message in result.message, result.message
+
+
+def test_choice_shares_that_skips_an_episode_is_caught():
+    """Off by a five-hundredth only: the check compares exactly, so a loop that starts at 1 is caught."""
+    def from_episode_one(choices, unique_dimension):
+        return _shares(np.asarray(choices)[1:], np.asarray(unique_dimension)[1:])
+
+    result = verdict("6.3", from_episode_one)
+    assert not result.passed and "is off" in result.message
+
+
+def test_choice_shares_by_bincount_without_minlength_fails_when_all_choices_agree():
+    """Right on random choices; when every choice falls on the object unique in colour, bincount is too short."""
+    def by_bincount(choices, unique_dimension):
+        counts = np.bincount(np.asarray(unique_dimension)[np.arange(len(choices)), np.asarray(choices)] + 1)
+        return {"none": counts[0] / len(choices), "colour": counts[1] / len(choices), "shape": counts[2] / len(choices),
+                "texture": counts[3] / len(choices)}
+
+    result = verdict("6.3", by_bincount)
+    assert not result.passed and "raised IndexError" in result.message

@@ -109,13 +109,17 @@ def check_difference_in_means(difference_in_means) -> CheckResult:
     if abs(answer - truth) > 1e-9:
         if abs(answer - outcome[treated].mean()) < 1e-9:
             raise CheckFailed("you returned the treated group's mean only. Hint: subtract the untreated mean.")
+        # A ratio of the means, or a relative lift as A/B-test dashboards report it, moves when every outcome moves.
+        shifted = as_number(difference_in_means(outcome + 10.0, treated.copy()), "difference_in_means")
+        if abs(shifted - answer) > 1e-8:
+            raise CheckFailed(
+                "adding a constant to every outcome changed your answer; a difference of means cannot change "
+                "(a ratio or a relative lift does). Hint: subtract the two groups' means, do not divide them."
+            )
         raise CheckFailed(
             "the value does not equal the treated group's mean minus the untreated group's mean. "
             "Hint: use the boolean array `treated` to select each group: outcome[treated], outcome[~treated]."
         )
-    shifted = as_number(difference_in_means(outcome + 10.0, treated.copy()), "difference_in_means")
-    if abs(shifted - truth) > 1e-8:
-        raise CheckFailed("adding a constant to every outcome changed your answer; a difference of means cannot change.")
     as_ints = as_number(difference_in_means(outcome.copy(), treated.astype(int)), "difference_in_means")
     if abs(as_ints - truth) > 1e-8:
         raise CheckFailed(

@@ -33,6 +33,10 @@ def check_mixture_kinds(mixture_kinds) -> CheckResult:
             mixture_kinds(10, bad, np.random.default_rng(0))
         except ValueError:
             continue
+        except Exception as error:  # e.g. an `assert`: the right idea, the wrong kind of error
+            raise CheckFailed(f"share {bad} raised {type(error).__name__}, not a ValueError. Hint: `raise "
+                              "ValueError(...)` with a message naming the share; an `assert` is skipped when Python "
+                              "runs with -O and says nothing about what is wrong.") from None
         raise CheckFailed(f"share {bad} should raise a ValueError (a share is a fraction between 0 and 1).")
     return CheckResult(True, "random, reproducible, and strict about its share.")
 
@@ -72,6 +76,9 @@ def check_inverse_variance_fusion(inverse_variance_fusion) -> CheckResult:
                 raise CheckFailed("weights are 1 / standard_error**2 (the inverse variance), not 1 / standard_error.")
             raise CheckFailed("the fused estimate is off. Hint: sum(w * estimate) / sum(w) with w = 1 / se**2.")
         if abs(error - truth_error) > 1e-9:
+            weights = 1.0 / np.array(errors) ** 2
+            if abs(error - 1.0 / np.sum(weights)) < 1e-9:
+                raise CheckFailed("you returned the fused *variance* 1 / sum(w); the standard error is its square root.")
             raise CheckFailed("the fused standard error is off. Hint: 1 / sqrt(sum(w)); it is smaller than every "
                               "input's standard error.")
     return CheckResult(True, "fusion weighs each source by its precision, and the result is more precise than any.")

@@ -45,7 +45,7 @@ def check_is_unique(is_unique) -> CheckResult:
 
 # --------------------------------------------------------------------------------- 6.2
 def check_deconfounded_scene(deconfounded_scene) -> CheckResult:
-    scenes = []
+    scenes, colour_positions = [], set()
     for seed in range(40):
         result = deconfounded_scene(np.random.default_rng(seed))
         if not isinstance(result, tuple) or len(result) != 2:
@@ -66,8 +66,16 @@ def check_deconfounded_scene(deconfounded_scene) -> CheckResult:
                                   f"{expected or 'none'}. Hint: start from 4 identical objects and change one "
                                   "value in each of three objects.")
         scenes.append(objects.tobytes() + unique_dimension.tobytes())
+        colour_positions.add(int(np.argmax(unique_dimension == 0)))
     if len(set(scenes)) < 20:
         raise CheckFailed("the scenes hardly vary: draw the values and the objects' order from `rng`.")
+    again = deconfounded_scene(np.random.default_rng(0))
+    if (np.asarray(again[0]).tobytes() + np.asarray(again[1]).tobytes()) != scenes[0]:
+        raise CheckFailed("the same seed gave a different scene. Hint: draw every random choice from the `rng` "
+                          "argument, not from np.random.")
+    if len(colour_positions) == 1:
+        raise CheckFailed("the object unique in colour is always in the same place. Hint: shuffle the objects' order "
+                          "with rng.permutation, and unique_dimension with it.")
     return CheckResult(True, "your test scenes pull the three features apart, one object each.")
 
 
