@@ -64,7 +64,6 @@ def test_every_lesson_follows_the_skeleton():
         assert notebook["metadata"]["causal_course"]["lesson"] == path.stem
 
 
-# Lessons audited so far for answers under every Think! (issue 18 extends this to every lesson).
 # every lesson: a Think! without a folded answer fails
 THINK_ANSWERED = tuple(path.stem for path in sorted((ROOT / "notebooks").glob("*.ipynb")))
 
