@@ -6,8 +6,8 @@ Usage (from the course folder, after `make setup`):
     .venv/bin/python benchmarks/return_conditioning.py --save   # also refresh the cached results lesson 07 loads
 
 Ten drives each by an expert, a noisy, a poor and a random driver, labelled with their returns, in two worlds
-that differ only in the weather: every day steady (gusts 0.003), or half the days calm (0.0005) and half stormy
-(0.0055). Cloning everyone, cloning the best quarter of drives, a return-conditioned driver asked for several
+that differ only in the weather: every day steady (gusts of sd 0.003), or half the days calm (0.0005) and half
+stormy (0.00421, so that the gust variance averages the steady world's). Cloning everyone, cloning the best quarter of drives, a return-conditioned driver asked for several
 returns, and the same driver conditioned on each kind of driver's *expected* return (the fix for luck); every
 policy tested on the same 40 calm, 40 steady and 40 stormy days; 8 seeds, means with 95 % intervals and the
 paired differences the lesson draws.
@@ -44,6 +44,16 @@ def main() -> int:
     print("\nlucky world minus steady world (paired by seed, same test days):")
     for name, table in result["differences"]["lucky - steady"].items():
         print(f"  {name:<30} " + "".join(f"{format_interval(table[w], 1):>24}" for w in weathers))
+    print("  the demonstrators' mean return in the data: "
+          + ", ".join(f"{d} {format_interval(r, 1)}" for d, r in result["data_differences"].items()))
+    print("\na policy's paired change between kinds of test day:")
+    for world, rows in result["day_differences"].items():
+        for name, table in rows.items():
+            print(f"  {world:<7} {name:<28} " + "  ".join(f"{k}: {format_interval(r, 1)}" for k, r in table.items()))
+    print("\nshare of the neighbours steered by on stormy test days, by the driver who supplied them:")
+    for world, rows in result["neighbour_sources"].items():
+        for name, table in rows.items():
+            print(f"  {world:<7} {name:<14} " + "  ".join(f"{d} {format_interval(r, 3)}" for d, r in table.items()))
     if "saved_to" in result:
         print(f"saved {result['saved_to']}")
     return 0

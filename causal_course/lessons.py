@@ -139,10 +139,10 @@ LESSONS = (
     Lesson(number=7, slug='07_from_passive_to_active', title='From passive to active',
            heading='From passive to active: compounding error, DAgger, and return-conditioned imitation',
            question='Why do imitators drift once they act, and how is it fixed?',
-           summary="a car cloned from an expert's drives meets situations its own errors create (compounding error); DAgger's on-policy labels fix it; return-conditioned imitation from drives of mixed quality, its failure when returns were luck (a controlled comparison) and a fix, conditioning on expected returns; DAgger, on-policy distillation and RLHF",
+           summary="a car cloned from an expert's drives meets situations its own errors create (compounding error); DAgger's on-policy, expert-labelled data fix it; return-conditioned imitation from drives of mixed quality, its failure when returns were luck (a controlled comparison) and a fix, conditioning on expected returns; DAgger, on-policy distillation and RLHF",
            objectives=(
-               "explain why a policy cloned from an expert's demonstrations makes errors that **compound** once it acts: its own mistakes take it to situations the expert never showed it;",
-               'fix it with a little **interventional, on-policy** data: DAgger lets the learner drive and asks the expert what it would have done;',
+               "explain why a policy cloned from an expert's demonstrations can make errors that **compound** once it acts: its own mistakes take it to situations the expert never showed it, where a learner that cannot extrapolate has no guide;",
+               'fix it with a little **on-policy, expert-labelled** data: DAgger lets the learner drive and asks the expert what it would have done;',
                'learn from demonstrations of **mixed quality** by conditioning on the return, and ask for a high one;',
                'recognise when return-conditioning fails, when high returns came from **luck**, not from skill, and test it with a **controlled**, paired comparison;',
                'fix it by conditioning on what the driver controls: the **expected** return of its kind of behaviour;',

@@ -32,6 +32,7 @@ STREAMS = {
     "test_gusts": 8,  # lesson 07's weather per test drive
     "explanation_task_test": 9,  # lesson 05's experimenting odd-one-out: the test episodes of a seed
     "explanation_task_tuning": 10,  # the same task: the seed of the runs that tune each condition
+    "extra_demonstrations": 11,  # lesson 07's further expert drives that size-match cloning to a DAgger round
 }
 
 

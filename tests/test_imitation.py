@@ -109,8 +109,12 @@ def test_cached_results_meet_the_lessons_claims():
     steady, lucky, between = rc["differences"]["steady"], rc["differences"]["lucky"], rc["differences"]["lucky - steady"]
     assert steady["asked 190 - clone all"]["steady"]["low"] > 0  # return-conditioning beats cloning everyone
     assert lucky["expected 190 - asked 190"]["calm+stormy"]["low"] > 0  # the fix beats it in the lucky world
-    assert between["asked 190"]["steady"]["high"] < 0  # luck hurts, on the same test days
+    assert lucky["expected 190 - asked 190"]["steady"]["low"] > 0  # the label swap, same data: luck in the labels
+    assert between["asked 190"]["steady"]["high"] < 0  # lucky data lose on the same test days
     assert not between["expected 190"]["steady"]["excludes_zero"]  # and not once the labels are expected returns
+    assert not between["clone all"]["steady"]["excludes_zero"]  # cloning without labels: no detectable change there
+    assert dagger["differences"]["round 1 - clone size-matched"]["per_step_error"][-1]["high"] < 0  # equal data
+    assert dagger["per_step_error"]["linear clone"][-1]["mean"] < 1e-6  # a learner that extrapolates: no compounding
 
 
 def test_every_interval_lesson_07_quotes_is_in_a_cached_result():
@@ -144,6 +148,48 @@ def test_every_interval_lesson_07_quotes_is_in_a_cached_result():
     assert len(quoted) >= 10, quoted  # the lesson quotes its figures with their intervals
     missing = sorted(q for q in quoted if q.replace("−", "-") not in cached)
     assert not missing, f"lesson 07 quotes intervals no cached result holds: {missing}"
+
+
+def test_lesson_07_records_round_once():
+    """The cached records keep their numbers unrounded, so an interval printed from a record is the interval of its
+    per-seed values: no last digit changed by rounding twice (stored, then printed)."""
+    from causal_course.statistics import format_interval, mean_with_interval
+
+    checked = 0
+
+    def check(value):
+        nonlocal checked
+        if isinstance(value, dict) and {"mean", "low", "high", "values"} <= set(value) and value["low"] is not None:
+            again = mean_with_interval(value["values"])
+            for digits in (1, 2, 3):
+                assert format_interval(value, digits) == format_interval(again, digits), value
+            checked += 1
+        elif isinstance(value, dict):
+            for item in value.values():
+                check(item)
+        elif isinstance(value, list):
+            for item in value:
+                check(item)
+
+    for name in ("dagger_results", "return_conditioning_results"):
+        check(dict(load_results(name)))
+    assert checked > 100
+
+
+def test_linear_clone_and_size_matched_clone():
+    """The expert steers linearly in (y, h, curvature): a least-squares clone recovers it, off its data too; the
+    size-matched clone has as many labelled moments as round 1."""
+    from causal_course.learners.imitation import LinearPolicy, linear_cloning
+
+    demonstrations = lk.drive(lk.expert_policy, 3, 50, np.random.default_rng(0))
+    far = np.array([[0.9, 0.05, -1.0], [-0.7, -0.02, 0.5]])  # offsets the expert never had
+    assert np.allclose(linear_cloning(demonstrations)(far), lk.expert_policy(far), atol=1e-6)
+    with pytest.raises(ValueError, match="more situations than features"):
+        LinearPolicy(np.zeros((2, 3)), np.zeros(2))
+    study = dagger_study(seed=2, rounds=1, n_demonstrations=5, n_test=20, horizons=(10, 50))
+    assert {"linear clone", "clone size-matched", "round 1"} <= set(study.curves)
+    assert max(study.curves["linear clone"]["per_step_error"]) < 1e-6
+    assert all(len(curve["finishers_error"]) == 2 for curve in study.curves.values())
 
 
 def test_widgets_render_and_respond():

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from causal_course.seeds import stream_seed
+from causal_course.seeds import stream, stream_seed
 from causal_course.validation import check_rng
 from causal_course.worlds import lane_keeping as lk
 
@@ -48,15 +48,43 @@ class NearestNeighbourPolicy:
         query = np.asarray(features, dtype=float) / self.scale
         result = np.empty(len(query))
         for start in range(0, len(query), 512):  # chunks keep the distance matrix small
-            block = query[start:start + 512]
-            # |q - p|^2 = |q|^2 + |p|^2 - 2 q.p: one matrix product instead of a (q, p, d) array
-            distances = self.squared_norms[None, :] - 2.0 * block @ self.points.T
-            nearest = np.argpartition(distances, self.k - 1, axis=1)[:, :self.k]
+            nearest = self._nearest(query[start:start + 512])
             result[start:start + 512] = self.actions[nearest].mean(axis=1)
         return result
 
+    def _nearest(self, block) -> np.ndarray:
+        # |q - p|^2 = |q|^2 + |p|^2 - 2 q.p: one matrix product instead of a (q, p, d) array
+        distances = self.squared_norms[None, :] - 2.0 * block @ self.points.T
+        return np.argpartition(distances, self.k - 1, axis=1)[:, :self.k]
+
+    def nearest(self, features) -> np.ndarray:
+        """The indices ``(n, k)`` of the data's ``k`` situations nearest to each row of ``features`` (lesson 07)."""
+        query = np.asarray(features, dtype=float) / self.scale
+        return np.concatenate([self._nearest(query[start:start + 512]) for start in range(0, len(query), 512)])
+
     def __len__(self) -> int:
         return len(self.actions)
+
+
+class LinearPolicy:
+    """Steer as a least-squares linear function of the situation, fitted to ``features (N, d)`` and ``actions (N,)``
+    (lesson 07).
+
+    Unlike the nearest-neighbour driver it extrapolates: far from the data it steers by the same formula. The
+    expert's steering is itself linear in ``(y, h, curvature)``, so this learner can recover it exactly.
+    """
+
+    def __init__(self, features, actions):
+        features, actions = np.asarray(features, dtype=float), np.asarray(actions, dtype=float)
+        if features.ndim != 2 or len(features) != len(actions) or len(actions) <= features.shape[1]:
+            raise ValueError(f"need more situations than features, as a (N, d) array with one action each; got "
+                             f"features {features.shape} and actions {actions.shape}.")
+        design = np.column_stack([features, np.ones(len(features))])
+        self.weights = np.linalg.lstsq(design, actions, rcond=None)[0]
+
+    def __call__(self, features) -> np.ndarray:
+        features = np.asarray(features, dtype=float)
+        return features @ self.weights[:-1] + self.weights[-1]
 
 
 def rewards_of(drives: lk.Drives) -> np.ndarray:
@@ -68,6 +96,12 @@ def behaviour_cloning(drives: lk.Drives, k: int = K_NEIGHBOURS) -> NearestNeighb
     """A policy cloned from the steps of ``drives`` driven on the road (lesson 07)."""
     on_road = drives.on_road
     return NearestNeighbourPolicy(drives.observations[on_road], drives.actions[on_road], k)
+
+
+def linear_cloning(drives: lk.Drives) -> LinearPolicy:
+    """A least-squares linear policy cloned from the steps of ``drives`` driven on the road (lesson 07)."""
+    on_road = drives.on_road
+    return LinearPolicy(drives.observations[on_road], drives.actions[on_road])
 
 
 def dagger_round(policy, features, labels, rng, n_drives: int = 10, horizon: int = 200, gust=lk.GUST,
@@ -83,14 +117,21 @@ def dagger_round(policy, features, labels, rng, n_drives: int = 10, horizon: int
     return NearestNeighbourPolicy(features, labels, k), features, labels
 
 
-def errors_by_horizon(drives: lk.Drives, horizons) -> dict:
-    """Per-step error (over the steps on the road before each horizon) and the share still on the road (lesson 07)."""
+def errors_by_horizon(drives: lk.Drives, horizons, finishers: bool = False) -> dict:
+    """Per-step error (over the steps on the road before each horizon) and the share still on the road (lesson 07).
+
+    With ``finishers``, also ``"finishers_error"``: the per-step error before each horizon over the cars still on
+    the road at that horizon only (NaN if none is), which no car's leaving the road can lower.
+    """
     error = np.abs(drives.actions - drives.expert_actions)
-    result = {"per_step_error": [], "on_road": []}
+    result = {"per_step_error": [], "on_road": []} | ({"finishers_error": []} if finishers else {})
     for horizon in horizons:
         driven = drives.on_road[:, :horizon]
         result["per_step_error"].append(float(error[:, :horizon][driven].mean()))
         result["on_road"].append(float(drives.on_road[:, horizon - 1].mean()))
+        if finishers:
+            finished = drives.on_road[:, horizon - 1]
+            result["finishers_error"].append(float(error[finished, :horizon].mean()) if finished.any() else float("nan"))
     return result
 
 
@@ -99,13 +140,20 @@ class DaggerResult:
     """What :func:`dagger_study` measured: error curves by horizon for each round, and the data after each (lesson 07)."""
 
     horizons: list
-    curves: dict  # name -> {"per_step_error": [...], "on_road": [...]}; names: "expert", "round 0" (cloning), ...
+    curves: dict  # name -> {"per_step_error", "on_road", "finishers_error": [...]}; names: "expert", "round 0"
+    # (cloning), "round 1", ..., "clone size-matched" (cloning with round 1's data size), "linear clone"
     data_sizes: list  # labelled situations after each round
 
 
 def dagger_study(seed: int = 0, rounds: int = 3, n_demonstrations: int = 10, n_test: int = 200,
                  horizons=(10, 25, 50, 100, 200), gust=lk.GUST) -> DaggerResult:
-    """Behaviour cloning, then ``rounds`` of DAgger, each tested on fresh roads at every horizon (lesson 07)."""
+    """Behaviour cloning, then ``rounds`` of DAgger, each tested on fresh roads at every horizon (lesson 07).
+
+    Two further baselines, tested on the same roads: ``"clone size-matched"``, the nearest-neighbour clone given
+    further expert drives (stream ``extra_demonstrations``) until it has as many labelled situations as round 1
+    (Ross et al. compare at equal data); and ``"linear clone"``, a least-squares linear policy cloned from the same
+    demonstrations as round 0, a learner that extrapolates beyond its data.
+    """
     rng = np.random.default_rng(seed)
     horizons = list(horizons)
     longest = max(horizons)
@@ -115,14 +163,28 @@ def dagger_study(seed: int = 0, rounds: int = 3, n_demonstrations: int = 10, n_t
     test_seed = stream_seed(seed, "test_roads")  # the same test roads and gusts for every policy
 
     def test_same(p):
-        return errors_by_horizon(lk.drive(p, n_test, longest, np.random.default_rng(test_seed), gust=gust), horizons)
+        drives = lk.drive(p, n_test, longest, np.random.default_rng(test_seed), gust=gust)
+        return errors_by_horizon(drives, horizons, finishers=True)
 
-    curves = {"expert": test_same(lk.expert_policy), "round 0": test_same(policy)}
+    curves = {"expert": test_same(lk.expert_policy), "round 0": test_same(policy),
+              "linear clone": test_same(linear_cloning(demonstrations))}
     sizes = [len(labels)]
     for r in range(1, rounds + 1):
         policy, features, labels = dagger_round(policy, features, labels, rng, n_demonstrations, longest, gust)
         curves[f"round {r}"] = test_same(policy)
         sizes.append(len(labels))
+    if rounds:  # cloning with as many expert-labelled situations as round 1 has
+        wanted, extra_features, extra_labels = sizes[1] - sizes[0], [], []
+        extra_rng = stream(seed, "extra_demonstrations")
+        while sum(map(len, extra_labels)) < wanted:
+            more = lk.drive(lk.expert_policy, n_demonstrations, longest, extra_rng, gust=gust)
+            extra_features.append(more.observations[more.on_road])
+            extra_labels.append(more.actions[more.on_road])
+        first = demonstrations.on_road
+        matched = NearestNeighbourPolicy(
+            np.concatenate([demonstrations.observations[first], *extra_features])[:sizes[1]],
+            np.concatenate([demonstrations.actions[first], *extra_labels])[:sizes[1]])
+        curves["clone size-matched"] = test_same(matched)
     return DaggerResult(horizons, curves, sizes)
 
 
@@ -241,6 +303,13 @@ class ReturnConditionedPolicy:
         features = np.column_stack([data.features, data.returns_to_go])
         self.neighbours = NearestNeighbourPolicy(features, data.actions, k)
         self.horizon, self.remaining, self.step = data.horizon if horizon is None else horizon, None, 0
+        self.drivers, self.sources = data.driver, None
+
+    def track_sources(self) -> ReturnConditionedPolicy:
+        """From now on, record in ``sources`` (a list, one ``(n, k)`` array per step) which driver supplied each of
+        the neighbours it steers by (lesson 07)."""
+        self.sources = []
+        return self
 
     def start(self, asked_return: float, n: int) -> ReturnConditionedPolicy:
         self.remaining, self.step = np.full(n, float(asked_return)), 0
@@ -250,7 +319,10 @@ class ReturnConditionedPolicy:
         if self.remaining is None or len(self.remaining) != len(observations):
             raise RuntimeError("call start(asked_return, n_cars) before driving.")
         rate = self.remaining / max(self.horizon - self.step, 1)
-        action = self.neighbours(np.column_stack([observations, rate]))
+        query = np.column_stack([observations, rate])
+        action = self.neighbours(query)
+        if self.sources is not None:
+            self.sources.append(self.drivers[self.neighbours.nearest(query)])
         self.remaining = self.remaining - lk.step_reward(observations[:, 0])
         self.step += 1
         return action

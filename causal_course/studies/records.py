@@ -216,7 +216,10 @@ class DaggerStudyResult(StudyResult):
     ``values``, ``mean``, 95 % ``low``/``high``) for ``"expert"``, ``"round 0"`` (behaviour cloning),
     ``"round 1"``, ...; ``differences["round k - round j"][key]`` one paired difference per horizon
     (the same record plus ``excludes_zero``), every policy of a seed tested on the same roads and gusts;
-    ``growth[name][key]`` the paired change of a policy's value from the first horizon to each horizon.
+    ``growth[name][key]`` the paired change of a policy's value from the first horizon to each horizon;
+    ``horizon_differences[name]["H - G"]`` the paired change of the per-step error between any two horizons.
+    Beside the rounds: ``"clone size-matched"`` (round 1's data size) and ``"linear clone"``; ``finishers_error``
+    is the per-step error over the cars still on the road at each horizon. Numbers are unrounded.
     """
 
     experiment: ClassVar[str] = "dagger"
@@ -226,7 +229,9 @@ class DaggerStudyResult(StudyResult):
     data_sizes: list
     per_step_error: dict
     on_road: dict
+    finishers_error: dict
     growth: dict
+    horizon_differences: dict
     differences: dict
 
 
@@ -240,7 +245,10 @@ class ReturnConditioningResult(StudyResult):
     (``"all"`` and per weather of the world's days); ``best_quarter[world][driver]`` that driver's share of the top
     quarter of drives (``"all"`` and on each kind of day); ``differences[world]["a - b"][test weather]`` and
     ``differences["lucky - steady"]`` the paired differences the lesson draws (interval records plus
-    ``excludes_zero``).
+    ``excludes_zero``); ``data_differences[driver]`` a demonstrator's mean return, lucky minus steady world;
+    ``day_differences[world][policy]["a - b"]`` a policy's paired change between kinds of test day;
+    ``neighbour_sources[world][policy][driver]`` the share of the neighbours a return-conditioned driver steers by on
+    stormy test days that are that driver's moments. Numbers are unrounded.
     """
 
     experiment: ClassVar[str] = "return-conditioning"
@@ -252,9 +260,12 @@ class ReturnConditioningResult(StudyResult):
     worlds: dict
     test_drives: int
     data: dict
+    data_differences: dict
     best_quarter: dict
     returns: dict
     differences: dict
+    day_differences: dict
+    neighbour_sources: dict
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,18 @@ import numpy as np
 from causal_course.viz.style import PALETTE, interval_error_bars
 
 CURVE_STYLE = {"expert": dict(color=PALETTE["black"], linestyle=":", marker="o"),
-               "round 0": dict(color=PALETTE["vermillion"], linestyle="--", marker="s")}
+               "round 0": dict(color=PALETTE["vermillion"], linestyle="--", marker="s"),
+               "clone size-matched": dict(color=PALETTE["orange"], linestyle="-.", marker="v"),
+               "linear clone": dict(color=PALETTE["sky"], linestyle=":", marker="x")}
+CURVE_LABEL = {"round 0": "nearest-neighbour clone (10 expert drives)", "expert": "expert",
+               "clone size-matched": "nearest-neighbour clone, as many expert moments as round 1",
+               "linear clone": "linear clone (10 expert drives; extrapolates)"}
 
 
 def render_dagger(results: dict, rounds: int = 1):
     """Per-step error and share on the road against the horizon: cloning, DAgger after ``rounds`` rounds, expert,
-    with 95 % intervals over seeds (lesson 07)."""
+    with 95 % intervals over seeds (lesson 07). The linear clone and (with ``rounds`` >= 1) the clone size-matched to
+    round 1 are drawn too, where the results hold them."""
     from causal_course.viz.style import course_figure
 
     available = sorted(int(name.split()[1]) for name in results["per_step_error"] if name.startswith("round"))
@@ -26,9 +32,10 @@ def render_dagger(results: dict, rounds: int = 1):
     error_ax, road_ax = fig.subplots(1, 2)
     horizons = results["horizons"]
     names = ["round 0", f"round {rounds}", "expert"] if rounds else ["round 0", "expert"]
+    names += [name for name in (["clone size-matched"] if rounds else []) + ["linear clone"]
+              if name in results["per_step_error"]]
     for name in names:
-        label = {"round 0": "behaviour cloning (expert's drives only)", "expert": "expert"}.get(
-            name, f"DAgger after {rounds} round{'s' if rounds > 1 else ''}")
+        label = CURVE_LABEL.get(name, f"DAgger after {rounds} round{'s' if rounds > 1 else ''}")
         style = CURVE_STYLE.get(name, dict(color=PALETTE["blue"], linestyle="-", marker="^"))
         for ax, key in ((error_ax, "per_step_error"), (road_ax, "on_road")):
             records = results[key][name]
@@ -100,6 +107,8 @@ def render_return_conditioning(results: dict, asked: int = 190, world: str = "st
                         ("clone best 25%", dict(color=PALETTE["purple"], linestyle="-."))):
         record = rows[name][weather]
         curve_ax.axhline(record["mean"], label=f"{name}: {record['mean']:.0f}", linewidth=1.5, **style)
+        if record["low"] is not None:  # its 95 % interval over seeds, as a band
+            curve_ax.axhspan(record["low"], record["high"], color=style["color"], alpha=0.12, linewidth=0)
     chosen = rows[f"asked {asked}"][weather]
     curve_ax.plot([asked], [chosen["mean"]], marker="*", markersize=16, color=PALETTE["orange"],
                   markeredgecolor="black", linestyle="none", label=f"asked {asked}: achieved {chosen['mean']:.0f}")
@@ -180,7 +189,8 @@ def return_conditioning_widget(results: dict | None = None):
 
 
 def render_offsets(drives_by_name: dict, n_cars: int = 8):
-    """The lateral offset of a few cars along their drives, one panel per driver, lane edges at ±1 (lesson 07)."""
+    """The lateral offset of the first ``n_cars`` cars along their drives, one panel per driver, lane edges at ±1; the
+    title counts the cars that left the road among all of them (lesson 07)."""
     from causal_course.viz.style import course_figure
 
     fig = course_figure(figsize=(4.2 * len(drives_by_name), 3.2), layout="constrained")
@@ -194,6 +204,7 @@ def render_offsets(drives_by_name: dict, n_cars: int = 8):
         ax.set_ylim(-1.5, 1.5)
         ax.set_xlabel("step")
         off = 1 - drives.on_road[:, -1].mean()
-        ax.set_title(f"{name}: {off:.0%} of {len(drives.on_road)} cars left the road", fontsize=9)
+        shown = min(n_cars, len(drives.on_road))
+        ax.set_title(f"{name}: {off:.0%} of {len(drives.on_road)} cars left the road ({shown} drawn)", fontsize=9)
     axes[0].set_ylabel("offset y (dashed: lane edges)")
     return fig
