@@ -48,7 +48,7 @@ def render_dagger(results: dict, rounds: int = 1):
     road_ax.set_ylim(-0.03, 1.05)
     road_ax.set_title(f"{results['data_sizes'][0]} labelled situations"
                       + (f"; {results['data_sizes'][rounds]} after {rounds} round(s)" if rounds else ""), fontsize=10)
-    error_ax.legend(fontsize=8)
+    road_ax.legend(fontsize=7, loc="lower left")  # the road panel's lower left stays empty
     return fig
 
 
