@@ -599,3 +599,22 @@ def test_choice_shares_by_bincount_without_minlength_fails_when_all_choices_agre
 
     result = verdict("6.3", by_bincount)
     assert not result.passed and "raised IndexError" in result.message
+
+
+def test_paired_interval_that_only_works_on_arrays_is_caught():
+    def on_arrays_only(a, b):  # a - b on two lists raises TypeError: the lesson's cached values are lists
+        d = a - b
+        half = _t(len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d))
+        return d.mean(), d.mean() - half, d.mean() + half
+
+    assert not verdict("5.4", on_arrays_only).passed
+
+
+@pytest.mark.parametrize("wrong, message", [
+    (lambda r: 2 - np.digitize(r, [-2.5, 2.5]), "swapped"),
+    (lambda r: np.sign(r).astype(int) + 1, "not with 0"),
+    (lambda r: np.where(r > 5, 2, np.where(r < -5, 0, 1)), "otherwise left"),
+])
+def test_step_effect_mistakes_are_caught(wrong, message):
+    result = verdict("5.2", lambda readings: wrong(np.asarray(readings)))
+    assert not result.passed and message in result.message, result.message

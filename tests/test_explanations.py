@@ -164,8 +164,11 @@ def test_explanation_renders_and_widget():
     assert verdict(results["versus_none"]["justification"]["critical"]) == "no detectable difference"
     assert verdict({"mean": -0.2, "excludes_zero": True}) == "hurts"
     assert len(render_explanation_curves(results).axes[0].containers) == 2
-    texts = [t.get_text() for t in render_paired_differences(results, "heldout").axes[0].texts]
-    assert texts == [" helps"]
+    with_lines = render_explanation_curves(results, baselines={"correlational": 0.4, "regression": 0.66}).axes[0]
+    drawn = {line.get_label(): line.get_ydata()[0] for line in with_lines.lines if line.get_label() in ("correlational", "regression")}
+    assert drawn == {"correlational": 0.4, "regression": 0.66}
+    labels = [t.get_text() for t in render_paired_differences(results, "heldout").axes[0].get_yticklabels()]
+    assert labels == ["explain: which experiment justifies\n(helps)"]
     titles = {render_condition(results, "justification", g).axes[0].get_title() for g in ("heldout", "critical")}
     assert len(titles) == 2
     with pytest.raises(ValueError, match="no cached comparison"):

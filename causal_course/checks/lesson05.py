@@ -35,19 +35,22 @@ def check_step_effect_classes(step_effect_classes) -> CheckResult:
     truth = explanation_targets(batch, "step_effects")["classes"]
     for b in range(len(batch)):
         for step in range(batch.actions.shape[1]):
-            variable = int(batch.actions[b, step] - 1)
-            answer = np.asarray(step_effect_classes(batch.effects[b].copy(), variable))
+            if batch.actions[b, step] == 0:
+                continue  # an observation is no experiment
+            readings = batch.values[b, step]
+            answer = np.asarray(step_effect_classes(readings.copy()))
             if answer.shape != (5,):
                 raise CheckFailed(f"return one class per variable (shape (5,)), got shape {answer.shape}.")
             expected = truth[b, step]
             if not np.array_equal(answer, expected):
                 if np.array_equal(answer, 2 - expected):
-                    raise CheckFailed("lowered and raised are swapped: 0 = lowered, 1 = no change, 2 = raised.")
-                if answer[variable] != expected[variable]:
-                    raise CheckFailed("the intervened variable itself counts as raised (its total effect on itself is 1).")
-                raise CheckFailed("not the sign of the total effect of the intervened variable on each variable. "
-                                  "Hint: effects[variable, :] is the row of total effects; np.sign, then add 1.")
-    return CheckResult(True, "your explanations say what each experiment did, variable by variable.")
+                    raise CheckFailed("lowered and raised are swapped: 0 = lowered, 1 = left, 2 = raised.")
+                if np.array_equal(answer, np.sign(readings).astype(int) + 1):
+                    raise CheckFailed("a variable the experiment left alone still reads a little noise (sd 0.1): "
+                                      "compare with half the intervention, +-2.5, not with 0.")
+                raise CheckFailed("not the class of each reading: below -2.5 lowered (0), above +2.5 raised (2), "
+                                  "otherwise left (1). The intervened variable reads 5, so it counts as raised.")
+    return CheckResult(True, "your explanations say what each experiment did, read off the log.")
 
 
 # --------------------------------------------------------------------------------- 5.3
@@ -88,7 +91,8 @@ def check_paired_interval(paired_interval) -> CheckResult:
         seed_effect = rng.normal(0.8, 0.1, n)  # what a seed shares between the two conditions
         a = seed_effect + rng.normal(0.03, 0.02, n)
         b = seed_effect + rng.normal(0.0, 0.02, n)
-        mean, low, high = _as_interval(paired_interval(a.copy(), b.copy()), "paired_interval")
+        as_given = (a.tolist(), b.tolist()) if n % 2 else (a.copy(), b.copy())  # lists too: cached values are lists
+        mean, low, high = _as_interval(paired_interval(*as_given), "paired_interval")
         truth = paired_difference(a, b)
         if np.allclose([mean, low, high], [truth["mean"], truth["low"], truth["high"]], atol=1e-6):
             continue

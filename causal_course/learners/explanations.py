@@ -9,10 +9,8 @@ explanation, trained jointly with weight ``lam`` (lambda):
   off the log itself: *why the expert chose*, from what the expert saw;
 * ``"justification"``: at the goal step, which exploration step justifies the choice (the
   experiment on the chosen variable), a 5-way classification;
-* ``"step_effects"``: after each intervention, whether it lowered, left or raised each variable
-  (the sign of the intervened variable's total effect on it), a 3-way classification per variable.
-  It is taken from the structure, but it is what the log shows: effects are whole multiples of 5
-  and the noise has sd 0.1, so the readings agree with it (``tests/test_explanations.py`` checks);
+* ``"step_effects"``: after each intervention, whether it lowered, left or raised each variable,
+  read off the readings (:func:`reading_classes`), a 3-way classification per variable;
 * ``"answer"``: at the goal step, the *true* total effect of every variable on the target, tried
   or not. This is not an explanation of the log but privileged **answer supervision**: the very
   quantity the best goal action is computed from, which the expert's log does not contain. The
@@ -32,7 +30,21 @@ from causal_course.learners.models import EXPLANATIONS, encode_episodes
 from causal_course.learners.training import imitation_loss
 from causal_course.torch_setup import F, torch
 from causal_course.validation import check_bool
-from causal_course.worlds.dag_episodes import N_VARIABLES, EpisodeBatch, estimated_effects
+from causal_course.worlds.dag_episodes import INTERVENTION_VALUE, N_VARIABLES, EpisodeBatch, estimated_effects
+
+
+CHANGE_THRESHOLD = INTERVENTION_VALUE / 2  # a reading beyond +-2.5 after do(X_i = 5) was moved by the experiment
+
+
+def reading_classes(values: np.ndarray) -> np.ndarray:
+    """What an experiment did to each variable, read off the log: 0 lowered, 1 left, 2 raised (lesson 05).
+
+    A reading below ``-CHANGE_THRESHOLD`` (half the intervention) was lowered, above it raised,
+    otherwise left alone: total effects are whole multiples of the intervention and the noise has
+    sd 0.1, so the threshold separates them.
+    """
+    values = np.asarray(values, dtype=float)
+    return np.digitize(values, [-CHANGE_THRESHOLD, CHANGE_THRESHOLD]).astype(np.int64)
 
 
 def explanation_targets(batch: EpisodeBatch, kind: str) -> dict:
@@ -52,10 +64,7 @@ def explanation_targets(batch: EpisodeBatch, kind: str) -> dict:
         return {"step": steps, "valid": valid}
     if kind == "step_effects":
         intervened = batch.actions > 0
-        variable = np.where(intervened, batch.actions - 1, 0)
-        effect = batch.effects[rows[:, None], variable, :]  # (n, steps, variables)
-        classes = (np.sign(np.round(effect, 6)) + 1).astype(np.int64)  # 0 lowered, 1 no change, 2 raised
-        return {"classes": classes, "valid": intervened}
+        return {"classes": reading_classes(batch.values), "valid": intervened}
     raise ValueError(f"unknown explanation kind {kind!r}; choose one of {sorted(EXPLANATIONS)}.")
 
 

@@ -170,7 +170,12 @@ class EpisodePolicy(nn.Module):
         if explanation is not None and explanation not in EXPLANATIONS:
             raise ValueError(f"explanation must be None or one of {sorted(EXPLANATIONS)}, got {explanation!r}.")
         self.explanation = explanation
-        self.explain_head = nn.Linear(width, EXPLANATIONS[explanation]) if explanation else None
+        self.explain_head = None
+        if explanation:
+            # drawn from a copy of the random state, so the rest of the model gets the same initial weights with
+            # or without an explanation head: lesson 05 compares them paired by seed
+            with torch.random.fork_rng(devices=[]):
+                self.explain_head = nn.Linear(width, EXPLANATIONS[explanation])
 
     def encode(self, tokens: torch.Tensor) -> torch.Tensor:  # (n, length, FEATURES) -> (n, length, width)
         raise NotImplementedError

@@ -13,10 +13,10 @@ from causal_course.viz.style import PALETTE, course_figure
 
 CONDITIONS = {"with_explanations": ("with explanations", PALETTE["blue"], "-", "o"),
               "without_explanations": ("without explanations", PALETTE["vermillion"], "--", "s")}
-BASELINES = {"elimination": ("elimination (ceiling)", ":"),
-             "random_experiments_then_infer": ("random experiments, exact inference", "-."),
-             "any_unique_object": ("any unique object", (0, (1, 3))),
-             "random": ("random", (0, (5, 5)))}
+BASELINES = {"elimination": ("elimination (ceiling)", "-", "grey"),
+             "random_experiments_then_infer": ("random experiments, exact inference", "-.", "black"),
+             "any_unique_object": ("any unique object", ":", "black"),
+             "random": ("random", (0, (5, 5)), "black")}
 
 
 def plot_explanation_task(result) -> object:
@@ -35,10 +35,10 @@ def plot_explanation_task(result) -> object:
         curves.plot(steps, mean, style, color=colour, marker=marker, label=label)
         if curve[0]["low"] is not None:
             curves.fill_between(steps, [p["low"] for p in curve], [p["high"] for p in curve], color=colour, alpha=0.2)
-    for name, (label, style) in BASELINES.items():
+    for name, (label, style, colour) in BASELINES.items():
         if name in result["baselines"]:
-            curves.axhline(result["baselines"][name]["mean"], color=PALETTE["black"], linestyle=style, linewidth=1,
-                           label=label)
+            curves.axhline(result["baselines"][name]["mean"], color=PALETTE.get(colour, colour), linestyle=style,
+                           linewidth=1.2, label=label)
     curves.set(xlabel="training steps (128 episodes each)", ylabel="test-trial accuracy", ylim=(0, 1.05),
                title="Learning from reward, 95 % intervals over seeds")
     curves.legend(fontsize=7, loc="center right")

@@ -36,8 +36,12 @@ def verdict(difference: dict) -> str:
     return "helps" if difference["mean"] > 0 else "hurts"
 
 
-def render_explanation_curves(results: dict, group: str = "critical", conditions=None, ax=None):
-    """Reward against training episodes for each condition: means over seeds with 95 % intervals (lesson 05)."""
+def render_explanation_curves(results: dict, group: str = "critical", conditions=None, ax=None, baselines=None):
+    """Reward against training episodes for each condition: means over seeds with 95 % intervals (lesson 05).
+
+    ``baselines`` (optional) maps a label to a reward drawn as a horizontal line, e.g. lesson 03's
+    correlational agent on the same kind of test episodes.
+    """
     from causal_course.viz.style import course_figure
 
     group = _check_group(group)
@@ -57,6 +61,8 @@ def render_explanation_curves(results: dict, group: str = "critical", conditions
         shift = (k - (len(conditions) - 1) / 2) * 0.012 * episodes[-1]  # side by side, so the bars stay readable
         ax.errorbar(episodes + shift, [r["mean"] for r in records], yerr=interval_error_bars(records), color=PALETTE[colour],
                     marker=marker, linestyle=style, capsize=3, label=CONDITION_LABELS.get(condition, condition))
+    for (label, value), style in zip((baselines or {}).items(), (":", "-.", (0, (5, 5)))):
+        ax.axhline(float(value), color=PALETTE["black"], linestyle=style, linewidth=1, label=label)
     ax.set_xlabel("training episodes (thousands)")
     ax.set_ylabel("normalised reward")
     ax.set_ylim(-0.05, 1.05)
@@ -72,23 +78,23 @@ def render_paired_differences(results: dict, group: str = "critical", selected: 
     group = _check_group(group)
     fig = None
     if ax is None:
-        fig = course_figure(figsize=(7, 3.4))
-        fig.subplots_adjust(left=0.42, right=0.98, bottom=0.16, top=0.88)
+        fig = course_figure(figsize=(8, 3.6))
+        fig.subplots_adjust(left=0.4, right=0.98, bottom=0.2, top=0.9)
         ax = fig.add_subplot()
     conditions = list(results["versus_none"])
+    labels = []
     for row, condition in enumerate(conditions):
         difference = results["versus_none"][condition][group]
         colour = PALETTE[CONDITION_STYLES.get(condition, ("grey",))[0]]
         ax.errorbar(difference["mean"], row, xerr=interval_error_bars([difference]), fmt="o", color=colour, capsize=4,
                     linewidth=3 if condition == selected else 1.5)
-        ax.scatter(difference["values"], np.full(len(difference["values"]), row + 0.22), s=9, color=colour, alpha=0.7)
-        ax.text(1.0, row, f" {verdict(difference)}", transform=ax.get_yaxis_transform(), fontsize=7, va="center",
-                ha="right", color=colour)
+        ax.scatter(difference["values"], np.full(len(difference["values"]), row + 0.25), s=9, color=colour, alpha=0.7)
+        labels.append(f"{CONDITION_LABELS.get(condition, condition)}\n({verdict(difference)})")
     ax.axvline(0.0, color="grey", linewidth=1)
-    ax.set_yticks(range(len(conditions)), [CONDITION_LABELS.get(c, c) for c in conditions], fontsize=7)
+    ax.set_yticks(range(len(conditions)), labels, fontsize=7)
     ax.invert_yaxis()
-    ax.set_xlabel(f"final reward minus no explanation ({GROUP_TITLES[group]})")
-    ax.set_title(f"paired by seed, after {results['episodes'][-1] // 1000}k episodes; dots: single seeds")
+    ax.set_xlabel(f"final reward minus no explanation, {GROUP_TITLES[group]}\n(dots: single seeds)", fontsize=8)
+    ax.set_title(f"paired by seed, after {results['episodes'][-1] // 1000}k episodes", fontsize=9)
     return fig if fig is not None else ax.figure
 
 
@@ -98,8 +104,8 @@ def render_condition(results: dict, condition: str = "justification", group: str
 
     if condition not in results["versus_none"]:
         raise ValueError(f"no cached comparison for {condition!r}; choose one of {list(results['versus_none'])}.")
-    fig = course_figure(figsize=(11, 3.8))
-    fig.subplots_adjust(left=0.06, right=0.99, bottom=0.15, top=0.88, wspace=0.75)
+    fig = course_figure(figsize=(12, 4.0))
+    fig.subplots_adjust(left=0.06, right=0.99, bottom=0.2, top=0.9, wspace=0.9)
     curve_ax, difference_ax = fig.subplots(1, 2)
     render_explanation_curves(results, group, ["none", condition], ax=curve_ax)
     render_paired_differences(results, group, selected=condition, ax=difference_ax)
