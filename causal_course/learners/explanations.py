@@ -32,7 +32,6 @@ from causal_course.torch_setup import F, torch
 from causal_course.validation import check_bool
 from causal_course.worlds.dag_episodes import INTERVENTION_VALUE, N_VARIABLES, EpisodeBatch, estimated_effects
 
-
 CHANGE_THRESHOLD = INTERVENTION_VALUE / 2  # a reading beyond +-2.5 after do(X_i = 5) was moved by the experiment
 
 
