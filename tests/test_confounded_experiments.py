@@ -106,7 +106,7 @@ def test_bad_input_is_refused(train):
     with pytest.raises(ValueError, match="imitation"):
         train_confounded_experiments(ExplanationTaskConfig(objective="reinforce", n_steps=1), 0, "colour")
     with pytest.raises(ValueError, match="n_episodes"):
-        confounded_experiment_episodes(0, np.random.default_rng(0))
+        confounded_experiment_episodes(-1, np.random.default_rng(0))
 
 
 @pytest.fixture(scope="module")
@@ -141,7 +141,8 @@ def test_cli_json_keys(capsys):
     assert main(["experiment", "confounded-experiments", "--fast", "--seeds", "2", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["experiment"] == "confounded-experiments" and len(data["seeds"]) == 2
-    assert set(data["differences"]["deconfounded"]) == {"explain_colour - none", "explain_shape - none"}
+    assert set(data["differences"]["deconfounded"]) == {"explain_colour - none", "explain_shape - none",
+                                                        "explain_colour - explain_shape"}
     assert {"mean", "low", "high", "excludes_zero", "values"} <= set(data["differences"]["ambiguous"]["explain_colour - none"])
 
 

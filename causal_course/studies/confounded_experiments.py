@@ -81,8 +81,9 @@ def confounded_experiments(seed: int = 0, fast: bool = False, n_seeds: int | Non
                             for test in test_names},
                          "train_accuracy": interval_record(train_accuracy[name]),
                          "train_seconds": interval_record(seconds[name], digits=2)} for name in CONDITIONS}
-    differences = {test: {f"{name} - none": paired_record(values[name][test]["colour"], values["none"][test]["colour"])
-                          for name in ("explain_colour", "explain_shape")} for test in test_names}
+    pairs = (("explain_colour", "none"), ("explain_shape", "none"), ("explain_colour", "explain_shape"))
+    differences = {test: {f"{a} - {b}": paired_record(values[a][test]["colour"], values[b][test]["colour"])
+                          for a, b in pairs} for test in test_names}
     baselines = {"elimination_expert": {test: {share: interval_record(expert[test][share]) for share in SHARES}
                                         for test in test_names}}
     return ConfoundedExperimentsResult.from_json({

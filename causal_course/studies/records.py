@@ -303,7 +303,8 @@ class ConfoundedExperimentsResult(StudyResult):
     share of test picks on the object unique in colour, shape, texture or nothing and of right test
     picks, plus ``train_accuracy`` (the test pick on confounded training-like episodes) and
     ``train_seconds``. ``differences[test set]["explain_colour - none"]`` and
-    ``["explain_shape - none"]`` are paired records (same seeds, same episodes) of the colour share.
+    ``["explain_shape - none"]`` (and ``["explain_colour - explain_shape"]``) are paired records (same seeds,
+    same episodes) of the colour share.
     """
 
     experiment: ClassVar[str] = "confounded-experiments"

@@ -51,13 +51,13 @@ def plot_confounded_experiments(result) -> object:
     labels = []
     for k, (test, rows) in enumerate(result["differences"].items()):
         for j, (name, record) in enumerate(rows.items()):
-            x = k * 3 + j
+            x = k * (len(rows) + 1) + j
             colour = CONDITIONS[name.split(" - ")[0]][1]
             _interval(differences, x, record, colour)
-            labels.append((x, f"{name.split(' - ')[0].replace('explain_', '')}\n{test[:6]}."))
+            labels.append((x, f"{name.replace('explain_', '')}\n{test[:6]}."))
     differences.axhline(0, color=PALETTE["black"], linewidth=0.8)
     differences.set(xticks=[x for x, _ in labels], xticklabels=[text for _, text in labels],
-                    ylabel="colour share minus no explanation", title="Paired differences, 95 % intervals")
+                    ylabel="difference of the colour shares", title="Paired differences, 95 % intervals")
     differences.tick_params(axis="x", labelsize=7)
     fig.tight_layout()
     return fig
