@@ -54,10 +54,13 @@ def plot_confounded_experiments(result) -> object:
             x = k * (len(rows) + 1) + j
             colour = CONDITIONS[name.split(" - ")[0]][1]
             _interval(differences, x, record, colour)
-            labels.append((x, f"{name.replace('explain_', '')}\n{test[:6]}."))
+            labels.append((x, name.replace("explain_", "").replace(" - ", " − ")))
+        differences.text(k * (len(rows) + 1) + (len(rows) - 1) / 2, 1.0, test, transform=differences.get_xaxis_transform(),
+                         ha="center", va="bottom", fontsize=8)
     differences.axhline(0, color=PALETTE["black"], linewidth=0.8)
     differences.set(xticks=[x for x, _ in labels], xticklabels=[text for _, text in labels],
-                    ylabel="difference of the colour shares", title="Paired differences, 95 % intervals")
-    differences.tick_params(axis="x", labelsize=7)
+                    ylabel="difference of the colour shares")
+    differences.set_title("Paired differences, 95 % intervals", pad=16)
+    differences.tick_params(axis="x", labelsize=7, labelrotation=35)
     fig.tight_layout()
     return fig
