@@ -57,6 +57,8 @@ EXPERIMENTS = {
     "mixtures": ExperimentCommand("mixtures.mixtures", ("env", "seeds", "shares"), seeds_parameter="n_seeds"),
     "explanations": ExperimentCommand("explanations.explanations", ("seeds",), seeds_parameter="n_seeds"),
     "explanations-task": ExperimentCommand("explanations_task.explanations_task", ("seeds",), seeds_parameter="n_seeds"),
+    "confounded-experiments": ExperimentCommand("confounded_experiments.confounded_experiments", ("seeds",),
+                                                seeds_parameter="n_seeds"),
     "confounding": ExperimentCommand("confounded_generalisation.confounding", ("seeds",), seeds_parameter="n_seeds"),
     "dagger": ExperimentCommand("imitation.dagger", ("seeds",), seeds_parameter="n_seeds"),
     "return-conditioning": ExperimentCommand("imitation.return_conditioning", ("seeds",), seeds_parameter="n_seeds"),

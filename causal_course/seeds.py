@@ -33,6 +33,8 @@ STREAMS = {
     "explanation_task_test": 9,  # lesson 05's experimenting odd-one-out: the test episodes of a seed
     "explanation_task_tuning": 10,  # the same task: the seed of the runs that tune each condition
     "extra_demonstrations": 11,  # lesson 07's further expert drives that size-match cloning to a DAgger round
+    "confounded_experiments_test": 30,  # lesson 06's confounded experimenting odd-one-out: deconfounded test episodes
+    "confounded_experiments_ambiguous": 31,  # the same task: test episodes with confounded experiments, deconfounded test
 }
 
 

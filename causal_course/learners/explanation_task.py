@@ -104,6 +104,13 @@ class ExperimentingAgent(nn.Module):
         return self.score(torch.cat([encoded, hidden[:, None, :].expand_as(encoded)], dim=-1)).squeeze(-1)
 
 
+def _rewarded(episodes, rows: np.ndarray, t: int, picked: np.ndarray) -> np.ndarray:
+    """Is each picked object unique in the rule dimension? Lesson 05's episodes, or lesson 06's with a ``unique`` mask."""
+    if hasattr(episodes, "unique"):  # lesson 06's confounded episodes: an object may be unique in several dimensions
+        return episodes.unique[rows, t, picked, episodes.rule]
+    return episodes.unique_dimension[rows, t, picked] == episodes.rule
+
+
 def play(model: ExperimentingAgent, episodes: ExperimentEpisodes, rng: np.random.Generator | None = None,
          forced_picks: np.ndarray | None = None) -> dict:
     """Run ``model`` through ``episodes`` (lesson 05).
@@ -134,7 +141,7 @@ def play(model: ExperimentingAgent, episodes: ExperimentEpisodes, rng: np.random
         else:
             cumulative = torch.softmax(logits.detach(), dim=1).numpy().astype(np.float64).cumsum(axis=1)
             picks[:, t] = np.minimum((rng.random((n, 1)) * cumulative[:, -1:] > cumulative).sum(axis=1), N_OBJECTS - 1)
-        feedback[:, t] = episodes.unique_dimension[rows, t, picks[:, t]] == episodes.rule
+        feedback[:, t] = _rewarded(episodes, rows, t, picks[:, t])
         is_test = torch.full((n,), float(t == trials - 1))
         hidden = model.read(encoded[rows, picks[:, t]], torch.from_numpy(feedback[:, t]), is_test, hidden)
         after_feedback.append(hidden)

@@ -294,6 +294,33 @@ class ExplanationsTaskResult(StudyResult):
     tuning: dict
 
 
+@dataclass(frozen=True)
+class ConfoundedExperimentsResult(StudyResult):
+    """``experiment confounded-experiments`` (lesson 06): which feature a passive experimenter generalises on.
+
+    ``conditions[name]`` (``"explain_colour"``, ``"explain_shape"``, ``"none"``) holds, for each test
+    set in ``test_sets`` (``"deconfounded"``, ``"ambiguous"``), interval records over ``seeds`` of the
+    share of test picks on the object unique in colour, shape, texture or nothing and of right test
+    picks, plus ``train_accuracy`` (the test pick on confounded training-like episodes) and
+    ``train_seconds``. ``differences[test set]["explain_colour - none"]`` and
+    ``["explain_shape - none"]`` (and ``["explain_colour - explain_shape"]``) are paired records (same seeds,
+    same episodes) of the colour share.
+    """
+
+    experiment: ClassVar[str] = "confounded-experiments"
+    seeds: list
+    n_steps: int
+    batch_size: int
+    n_experiments: int
+    learning_rate: float
+    width: int
+    test_episodes: int
+    test_sets: list
+    conditions: dict
+    differences: dict
+    baselines: dict
+
+
 RECORDS = {record.experiment: record for record in (
     PassiveResult, VariantsResult, CuesResult, MixturesResult, ExplanationsResult, ConfoundingResult, StructureResult,
-    DaggerStudyResult, ReturnConditioningResult, ExplanationsTaskResult)}
+    DaggerStudyResult, ReturnConditioningResult, ExplanationsTaskResult, ConfoundedExperimentsResult)}
