@@ -125,3 +125,21 @@ def test_a_kernel_that_dies_while_starting_is_started_again(monkeypatch):
     with pytest.raises(RuntimeError, match="something else"):
         execution.run_notebook(notebook)
     assert len(calls) == 1
+
+
+def test_every_glossary_term_is_used_in_the_lessons():
+    """Lesson 00's glossary defines the course's vocabulary; each term must be used by the lessons it serves."""
+    import re
+
+    def markdown(path):
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+        return "\n".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "markdown")
+
+    glossary = markdown(ROOT / "notebooks" / "00_start_here.ipynb").split("## Glossary", 1)[1].split("\n## ", 1)[0]
+    terms = re.findall(r"^\* \*\*([^*]+)\*\*", glossary, re.M)
+    assert len(terms) >= 10, terms
+    for term in ("passive", "observational", "interventional", "expert", "held-out", "critical"):
+        assert term in terms, f"the glossary lacks '{term}'"
+    lessons = " ".join(markdown(p) for p in sorted((ROOT / "notebooks").glob("*.ipynb")) if p.stem != "00_start_here")
+    unused = [term for term in terms if term.lower() not in lessons.lower()]
+    assert unused == [], f"glossary terms no lesson uses: {unused}"
