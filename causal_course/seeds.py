@@ -32,6 +32,9 @@ STREAMS = {
     "test_gusts": 8,  # lesson 07's weather per test drive
     "explanation_task_test": 9,  # lesson 05's experimenting odd-one-out: the test episodes of a seed
     "explanation_task_tuning": 10,  # the same task: the seed of the runs that tune each condition
+    "lm_corpus": 20,  # lesson 08: the documents of the language model's training corpus
+    "lm_batches": 21,  # lesson 08: which documents make each training batch
+    "lm_actions": 22,  # lesson 08: the environment's noise while the language model acts in a test
 }
 
 

@@ -1,0 +1,102 @@
+"""Lesson 08 feasibility: can a tiny language model, trained on written experimenter's notes, experiment?
+
+Usage (from the course folder):
+
+    .venv/bin/python benchmarks/language_model_feasibility.py                      # the default design
+    .venv/bin/python benchmarks/language_model_feasibility.py --seconds 300 --width 64 --layers 2
+    .venv/bin/python benchmarks/language_model_feasibility.py --checkpoint /tmp/lm.pt   # resumable
+
+Builds a corpus of experimenter's notes (causal_course.worlds.text_reports), trains the GPT of
+causal_course.learners.language_model on ONE thread for about --seconds of training (the number of
+steps is fixed from a short timing run, so the learning-rate schedule completes), then lets it act
+(causal_course.learners.language_agent) on lesson 03's test sets, greedy and sampled, beside lesson
+03's baselines on the very same test sets. Prints one JSON object. Figures, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+import numpy as np  # noqa: E402
+
+from causal_course.learners.baselines import baseline_agents  # noqa: E402
+from causal_course.learners.evaluation import evaluate_agent, make_test_sets  # noqa: E402
+from causal_course.learners.language_agent import evaluate_language_agent  # noqa: E402
+from causal_course.learners.language_model import (  # noqa: E402
+    GPTConfig,
+    build_language_model,
+    count_parameters,
+    train_language_model,
+)
+from causal_course.learners.tokenizer import Tokenizer  # noqa: E402
+from causal_course.seeds import stream  # noqa: E402
+from causal_course.torch_setup import torch  # noqa: E402
+from causal_course.worlds.text_reports import HEADERS, build_corpus  # noqa: E402
+
+
+def main() -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seconds", type=float, default=300.0, help="training time to aim at (one thread)")
+    parser.add_argument("--steps", type=int, default=0, help="training steps (0: from --seconds)")
+    parser.add_argument("--documents", type=int, default=200_000, help="corpus size")
+    parser.add_argument("--width", type=int, default=64)
+    parser.add_argument("--layers", type=int, default=2)
+    parser.add_argument("--heads", type=int, default=4)
+    parser.add_argument("--batch", type=int, default=32)
+    parser.add_argument("--lr", type=float, default=3e-3)
+    parser.add_argument("--decimals", type=int, default=1)
+    parser.add_argument("--test", type=int, default=1000, help="episodes per test set")
+    parser.add_argument("--checkpoint", default=None)
+    parser.add_argument("--progress", action="store_true")
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    seed = args.seed
+    result = {"args": vars(args)}
+
+    start = time.perf_counter()
+    tokenizer = Tokenizer.for_reports(decimals=args.decimals)
+    corpus = build_corpus(stream(seed, "lm_corpus"), args.documents, decimals=args.decimals)
+    tokens = tokenizer.encode_batch(corpus.texts, 192)
+    result["corpus_seconds"] = round(time.perf_counter() - start, 1)
+    result["document_tokens"] = int((tokens != tokenizer.pad_id).sum(axis=1).max())
+
+    config = GPTConfig(len(tokenizer), 192, args.layers, args.heads, args.width)
+    steps = args.steps
+    if not steps:  # time 30 steps of a throw-away copy to fix the number of steps for --seconds
+        probe = build_language_model(config, seed)
+        history = train_language_model(probe, tokens, 30, np.random.default_rng(0), batch_size=args.batch,
+                                       learning_rate=args.lr, progress=False)
+        per_step = (history.seconds[-1] - history.seconds[9]) / 20
+        steps = int(args.seconds / per_step)
+    model = build_language_model(config, seed)
+    result["parameters"] = count_parameters(model)
+    history = train_language_model(model, tokens, steps, stream(seed, "lm_batches"), batch_size=args.batch,
+                                   learning_rate=args.lr, progress=args.progress, checkpoint=args.checkpoint,
+                                   metadata={"tokenizer": tokenizer.spec()})
+    result["steps"] = steps
+    result["train_seconds"] = round(history.train_seconds, 1)
+    result["documents_seen"] = steps * args.batch
+    result["final_loss"] = float(np.mean(history.loss[-50:]))
+
+    test_sets = make_test_sets(args.test, stream(seed, "test_episodes"))
+    agents = baseline_agents(stream(seed, "baselines"))
+    for name, test_set in test_sets.items():
+        group = {}
+        for mode, sample in (("greedy", False), ("sampled", True)):
+            scores = evaluate_language_agent(model, tokenizer, test_set, stream(seed, "lm_actions"),
+                                             header=HEADERS["experimenter"], sample=sample, seed=seed)
+            group[f"lm_{mode}"] = {key: round(value, 4) for key, value in scores.items()}
+        for agent_name in ("correlational", "causal_inference", "regression_5_samples", "memorising"):
+            group[agent_name] = round(evaluate_agent(agents[agent_name], test_set, stream(seed, "baseline_actions")), 4)
+        result[name] = group
+    return result
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(), indent=1))
