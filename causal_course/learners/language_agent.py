@@ -67,7 +67,8 @@ class LanguageRollout:
     ``actions (n, 5)``: the exploration actions carried out (0 observes, ``i + 1`` sets dial ``i``;
     unparseable text was carried out as 0); ``explore_parsed (n, 5)``: whether the model's text
     parsed; ``values (n, 5, 5)``: the readings; ``goal_action (n,)``: the goal action, or
-    :data:`UNPARSED`; ``explore_texts``/``goal_texts``: what the model wrote; ``notes``: each
+    :data:`UNPARSED`; ``explore_texts``/``goal_texts``: what the model wrote, and
+    ``explore_lengths (n, 5)``/``goal_lengths (n,)`` in how many tokens; ``notes``: each
     episode's notes as the world kept them (header, steps, goal, the model's goal text);
     ``generated_tokens``/``seconds``: the model's work and its wall time.
     """
@@ -78,6 +79,8 @@ class LanguageRollout:
     goal_action: np.ndarray
     explore_texts: list
     goal_texts: list
+    explore_lengths: np.ndarray
+    goal_lengths: np.ndarray
     notes: list
     generated_tokens: int
     seconds: float
@@ -126,7 +129,7 @@ def _next_tokens(logits: torch.Tensor, sample: bool, temperature: float, generat
 
 def _write(model: GPT, tokenizer: Tokenizer, cache: KVCache, logits: torch.Tensor, stop: set, max_tokens: int,
            sample: bool, temperature: float, generator: torch.Generator):
-    """Let the model write up to ``max_tokens`` tokens for every row at once; ``(texts, n_generated)``.
+    """Let the model write up to ``max_tokens`` tokens for every row at once; ``(texts, lengths, n_generated)``.
 
     A row's text ends at its first stop token (included); rows that are done keep being fed (in
     step) but what they write after is ignored. Text that reaches the limit without a stop token,
@@ -134,19 +137,21 @@ def _write(model: GPT, tokenizer: Tokenizer, cache: KVCache, logits: torch.Tenso
     """
     n = logits.shape[0]
     room = model.config.context_length - len(cache)
-    written = torch.full((n, max_tokens), tokenizer.pad_id, dtype=torch.long)
+    written = torch.zeros((n, max_tokens), dtype=torch.long)
+    lengths = torch.zeros(n, dtype=torch.long)
     done = torch.zeros(n, dtype=torch.bool)
     stop_ids = torch.tensor(sorted(stop))
-    count = 0
-    for position in range(min(max_tokens, room + 1)):
+    last = min(max_tokens, room + 1)
+    for position in range(last):
         token = _next_tokens(logits, sample, temperature, generator)
-        written[:, position] = torch.where(done, tokenizer.pad_id, token)
-        count += int((~done).sum())
+        written[:, position] = token
+        lengths += (~done).long()
         done |= torch.isin(token, stop_ids)
-        if bool(done.all()) or position == min(max_tokens, room + 1) - 1:
+        if bool(done.all()) or position == last - 1:
             break
         logits = model(token[:, None], cache)[:, -1]
-    return [tokenizer.decode(row) for row in written.numpy()], count
+    lengths = lengths.numpy()
+    return [tokenizer.decode(row[:length]) for row, length in zip(written.numpy(), lengths)], lengths, int(lengths.sum())
 
 
 def _read(model: GPT, tokenizer: Tokenizer, cache: KVCache, texts: list) -> torch.Tensor:
@@ -194,9 +199,10 @@ def language_rollout(model: GPT, tokenizer: Tokenizer, worlds, target, rng: np.r
     parsed = np.zeros((n, N_EXPLORATION_STEPS), dtype=bool)
     values = np.zeros((n, N_EXPLORATION_STEPS, len(names)))
     explore_texts, generated = [], 0
+    explore_lengths = np.zeros((n, N_EXPLORATION_STEPS), dtype=np.int64)
     for step in range(N_EXPLORATION_STEPS):
         start = len(cache)
-        texts, count = _write(model, tokenizer, cache, logits, {colon}, max_action_tokens, sample, temperature,
+        texts, lengths, count = _write(model, tokenizer, cache, logits, {colon}, max_action_tokens, sample, temperature,
                               generator)
         generated += count
         choice = [parse_exploration(text, names) for text in texts]
@@ -209,16 +215,17 @@ def language_rollout(model: GPT, tokenizer: Tokenizer, worlds, target, rng: np.r
         logits = _read(model, tokenizer, cache, chunk)
         notes = [f"{note} {text}" for note, text in zip(notes, chunk)]
         explore_texts.append(texts)
+        explore_lengths[:, step] = lengths
     goal_prompts = [goal_prompt_text(int(t), names) for t in target]
     logits = _read(model, tokenizer, cache, goal_prompts)
-    goal_texts, count = _write(model, tokenizer, cache, logits, {full_stop, because, tokenizer.eos_id},
+    goal_texts, goal_lengths, count = _write(model, tokenizer, cache, logits, {full_stop, because, tokenizer.eos_id},
                                max_action_tokens, sample, temperature, generator)
     generated += count
     goal = np.array([UNPARSED if (g := parse_goal(text, int(t), names)) is None else g
                      for text, t in zip(goal_texts, target)], dtype=np.int64)
     notes = [f"{note} {prompt} {text}" for note, prompt, text in zip(notes, goal_prompts, goal_texts)]
     return LanguageRollout(actions, parsed, values, goal, [list(row) for row in zip(*explore_texts)], goal_texts,
-                           notes, generated, time.perf_counter() - begin)
+                           explore_lengths, goal_lengths, notes, generated, time.perf_counter() - begin)
 
 
 def rollout_reward(rollout: LanguageRollout, effects: np.ndarray, target: np.ndarray) -> np.ndarray:
@@ -238,7 +245,8 @@ def evaluate_language_agent(model: GPT, tokenizer: Tokenizer, test_set, rng: np.
     agent's); ``rng``: the environment's noise; ``options``: those of :func:`language_rollout`
     (header, names, sample, seed, ...). Episodes run ``batch_size`` at a time. Returns
     ``{"reward", "unparseable_share", "goal_unparseable_share", "explore_unparseable_share",
-    "all_variables_share", "observe_share", "tokens_per_second", "seconds"}``.
+    "all_variables_share", "observe_share", "generated_tokens", "tokens_per_second", "seconds"}``
+    (tokens the model wrote, per second of wall time).
     """
     from causal_course.learners.evaluation import exploration_summary
     from causal_course.worlds.dag_episodes import normalised_reward
@@ -263,6 +271,7 @@ def evaluate_language_agent(model: GPT, tokenizer: Tokenizer, test_set, rng: np.
         "explore_unparseable_share": float(np.mean(~explore_parsed)),
         "all_variables_share": summary["all_variables_share"],
         "observe_share": summary["observe_share"],
+        "generated_tokens": generated,
         "tokens_per_second": generated / seconds if seconds > 0 else float("nan"),
         "seconds": seconds,
     }

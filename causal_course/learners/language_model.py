@@ -290,7 +290,7 @@ def train_language_model(
     optimiser, data order, history; ``model`` is overwritten) and goes on to ``n_steps``; it is
     written every ``checkpoint_every`` steps and at the end. ``stop_after``: stop after that many
     steps in total (an interruption on purpose; a later call with the same checkpoint resumes).
-    ``metadata`` is saved in the checkpoint.
+    ``metadata`` is saved in the checkpoint (when resuming, None keeps the checkpoint's).
     """
     check_instance(model, GPT, "model", "a GPT", "build one with build_language_model(GPTConfig(...), seed)")
     corpus = np.asarray(corpus)
@@ -334,6 +334,7 @@ def train_language_model(
         optimiser.load_state_dict(state["optimiser"])
         rng.bit_generator.state = state["rng"]
         history = LanguageModelHistory(**state["history"])
+        metadata = state["metadata"] if metadata is None else metadata
     start_step = history.steps[-1] if history.steps else 0
     last = n_steps if stop_after is None else min(n_steps, stop_after)
     elapsed = history.train_seconds

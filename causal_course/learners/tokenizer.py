@@ -11,7 +11,7 @@ report of five steps) and the model small:
   one token (``.1``, ``.25``: up to ``decimals`` digits). ``-5.1`` is ``-5`` then ``.1``; ``0.0`` is
   ``0`` then ``.0``.
 
-Text is split into numbers, words (letters) and single other characters; spaces are dropped and
+Text is split into special tokens, numbers, words (letters) and single other characters; spaces are dropped and
 :meth:`Tokenizer.decode` puts them back by one rule (a space between tokens, except before ``,``,
 ``.``, ``:``, ``;``, ``!``, ``?`` and decimals). So ``decode(encode(text)) == text`` for text in
 the reports' own spacing, and unknown pieces come back as ``<unk>``.
@@ -34,7 +34,7 @@ from causal_course.worlds.text_reports import DEFAULT_NAMES, WRITTEN_LIMIT, chec
 
 PAD, UNK, BOS, EOS = "<pad>", "<unk>", "<bos>", "<eos>"
 SPECIALS = (PAD, UNK, BOS, EOS)
-_PIECES = re.compile(r"-?\d+(?:\.\d+)?|[A-Za-z]+|\S")
+_PIECES = re.compile(r"<(?:pad|unk|bos|eos)>|-?\d+(?:\.\d+)?|[A-Za-z]+|\S")
 _NO_SPACE_BEFORE = {",", ".", ":", ";", "!", "?"}
 
 
