@@ -55,6 +55,9 @@ def main() -> dict:
     parser.add_argument("--test", type=int, default=1000, help="episodes per test set")
     parser.add_argument("--checkpoint", default=None)
     parser.add_argument("--progress", action="store_true")
+    parser.add_argument("--recap", action="store_true", help="reports re-read the target's readings after the goal")
+    parser.add_argument("--context", type=int, default=224)
+    parser.add_argument("--eval-every", type=int, default=0, help="greedy held-out reward on 300 episodes every N steps")
     args = parser.parse_args()
     torch.set_num_threads(1)
     seed = args.seed
@@ -62,12 +65,12 @@ def main() -> dict:
 
     start = time.perf_counter()
     tokenizer = Tokenizer.for_reports(decimals=args.decimals)
-    corpus = build_corpus(stream(seed, "lm_corpus"), args.documents, decimals=args.decimals)
-    tokens = tokenizer.encode_batch(corpus.texts, 192)
+    corpus = build_corpus(stream(seed, "lm_corpus"), args.documents, decimals=args.decimals, recap=args.recap)
+    tokens = tokenizer.encode_batch(corpus.texts, args.context)
     result["corpus_seconds"] = round(time.perf_counter() - start, 1)
     result["document_tokens"] = int((tokens != tokenizer.pad_id).sum(axis=1).max())
 
-    config = GPTConfig(len(tokenizer), 192, args.layers, args.heads, args.width)
+    config = GPTConfig(len(tokenizer), args.context, args.layers, args.heads, args.width)
     steps = args.steps
     if not steps:  # time 30 steps of a throw-away copy (CPU time: the machine is shared) to fix the steps
         probe = build_language_model(config, seed)
@@ -78,14 +81,22 @@ def main() -> dict:
     model = build_language_model(config, seed)
     result["parameters"] = count_parameters(model)
     cpu = time.process_time()
+    curve_set = make_test_sets(300, stream(seed, "exploration"))["heldout"]
+
+    def curve(model, step, loss):
+        scores = evaluate_language_agent(model, tokenizer, curve_set, stream(seed, "lm_actions"), recap=args.recap)
+        return {"step": step, "loss": round(loss, 4), "heldout_greedy": round(scores["reward"], 3)}
+
     history = train_language_model(model, tokens, steps, stream(seed, "lm_batches"), batch_size=args.batch,
                                    learning_rate=args.lr, progress=args.progress, checkpoint=args.checkpoint,
-                                   metadata={"tokenizer": tokenizer.spec()})
+                                   metadata={"tokenizer": tokenizer.spec()}, callback=curve if args.eval_every else None,
+                                   callback_every=args.eval_every)
     result["steps"] = steps
     result["train_cpu_seconds"] = round(time.process_time() - cpu, 1)  # one thread: the compute it took
     result["train_wall_seconds"] = round(history.train_seconds, 1)  # inflated when the machine is busy
     result["documents_seen"] = steps * args.batch
     result["final_loss"] = float(np.mean(history.loss[-50:]))
+    result["curve"] = history.checkpoints
 
     test_sets = make_test_sets(args.test, stream(seed, "test_episodes"))
     agents = baseline_agents(stream(seed, "baselines"))
@@ -94,7 +105,8 @@ def main() -> dict:
         for mode, sample in (("greedy", False), ("sampled", True)):
             cpu = time.process_time()
             scores = evaluate_language_agent(model, tokenizer, test_set, stream(seed, "lm_actions"),
-                                             header=HEADERS["experimenter"], sample=sample, seed=seed)
+                                             header=HEADERS["experimenter"], sample=sample, seed=seed,
+                                             recap=args.recap)
             scores["tokens_per_cpu_second"] = scores["generated_tokens"] / (time.process_time() - cpu)
             group[f"lm_{mode}"] = {key: round(value, 4) for key, value in scores.items()}
         for agent_name in ("correlational", "causal_inference", "regression_5_samples", "memorising"):

@@ -142,6 +142,20 @@ def test_changing_the_hidden_structure_of_the_notes_changes_no_text():
     assert again == texts
 
 
+def test_the_recap_rereads_the_targets_readings_from_the_notes():
+    batch = expert_episodes(20, np.random.default_rng(7))
+    for r in range(len(batch)):
+        text = write_report(batch.actions[r], batch.values[r], batch.target[r], batch.goal_action[r], None, recap=True)
+        recap = re.search(r"Readings of (\w): (.*?)\. I set", text)
+        assert recap.group(1) == "ABCDE"[batch.target[r]]
+        pairs = [entry.split() for entry in recap.group(2).split(", ")]
+        assert [name for name, _ in pairs] == ["ABCDE"[a - 1] for a in batch.actions[r]]
+        assert [value for _, value in pairs] == [format_number(v) for v in batch.values[r][:, batch.target[r]]]
+    assert write_report(batch.actions[0], batch.values[0], batch.target[0], batch.goal_action[0], None) in [
+        re.sub(r" Readings of .*?\.(?= I set)", "", write_report(batch.actions[0], batch.values[0], batch.target[0],
+                                                                   batch.goal_action[0], None, recap=True))]
+
+
 def test_explanations_read_the_notes_not_the_truth():
     batch = expert_episodes(200, np.random.default_rng(6))
     noisy = 0
@@ -342,6 +356,10 @@ def test_a_model_that_always_sets_a_to_minus_5_is_scored_like_that_goal_action(t
     scores = evaluate_language_agent(model, tokenizer, test, np.random.default_rng(0))
     assert scores["reward"] == pytest.approx(normalised_reward(expected, test.optimal_reward))
     assert scores["observe_share"] == 1.0 and scores["goal_unparseable_share"] == pytest.approx(on_a.mean())
+    recapped = language_rollout(model, tokenizer, test.worlds, test.target, np.random.default_rng(0), recap=True)
+    assert np.array_equal(recapped.goal_action, rollout.goal_action)
+    assert all(re.search(r"Goal: raise \w\. Readings of \w: (looking -?\d+\.\d, ){4}looking -?\d+\.\d\. I set A", note)
+               for note in recapped.notes)
 
 
 def test_agent_errors_are_clear(tokenizer, test_sets):

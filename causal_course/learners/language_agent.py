@@ -55,6 +55,7 @@ from causal_course.worlds.text_reports import (
     parse_exploration,
     parse_goal,
     readings_text,
+    recap_text,
 )
 
 UNPARSED = -1  # the goal action of an episode whose goal text did not parse
@@ -167,7 +168,7 @@ def _read(model: GPT, tokenizer: Tokenizer, cache: KVCache, texts: list) -> torc
 def language_rollout(model: GPT, tokenizer: Tokenizer, worlds, target, rng: np.random.Generator,
                      header: str | None = HEADERS["experimenter"], names=DEFAULT_NAMES, sample: bool = False,
                      seed: int = 0, temperature: float = 1.0, max_action_tokens: int = 12,
-                     decimals: int | None = None) -> LanguageRollout:
+                     decimals: int | None = None, recap: bool = False) -> LanguageRollout:
     """Run ``model`` as an agent in the given episodes, all at once (lesson 08).
 
     ``worlds``: a :class:`~causal_course.worlds.dag_episodes.Worlds` (or weights, the standard
@@ -175,7 +176,9 @@ def language_rollout(model: GPT, tokenizer: Tokenizer, worlds, target, rng: np.r
     ``header``: the first sentence of the notes, the prompt (None: no header). ``sample``: draw each
     token from the model's distribution at ``temperature`` (a ``torch.Generator`` seeded by
     ``seed``) rather than take the most probable one (greedy). ``decimals``: how readings are
-    written (default: as the tokenizer's).
+    written (default: as the tokenizer's). ``recap``: after the goal the world re-reads the target's
+    readings from the notes (:func:`~causal_course.worlds.text_reports.recap_text`), as in a corpus
+    built with ``recap=True``.
     """
     names, max_action_tokens, temperature, sample, seed = _check_agent_inputs(
         model, tokenizer, header, names, max_action_tokens, temperature, sample, seed)
@@ -216,7 +219,11 @@ def language_rollout(model: GPT, tokenizer: Tokenizer, worlds, target, rng: np.r
         notes = [f"{note} {text}" for note, text in zip(notes, chunk)]
         explore_texts.append(texts)
         explore_lengths[:, step] = lengths
+    recap = check_bool(recap, "recap")
     goal_prompts = [goal_prompt_text(int(t), names) for t in target]
+    if recap:
+        goal_prompts = [f"{prompt} {recap_text(actions[b], values[b], int(target[b]), names, decimals)}"
+                        for b, prompt in enumerate(goal_prompts)]
     logits = _read(model, tokenizer, cache, goal_prompts)
     goal_texts, goal_lengths, count = _write(model, tokenizer, cache, logits, {full_stop, because, tokenizer.eos_id},
                                max_action_tokens, sample, temperature, generator)

@@ -92,6 +92,7 @@ _DISTRACTORS = (
 _COLOURS = ("red", "blue", "green", "grey", "black")
 _ADJECTIVES = ("quiet", "warm", "cold", "bright", "dark")
 _EXPLANATION_WORDS = ("because", "setting", "moved", "by", "with", "against")
+_RECAP_WORDS = ("Readings", "of", "looking")
 _NAME = re.compile(r"^[A-Za-z][A-Za-z_]*$")
 
 
@@ -126,7 +127,7 @@ def report_words(names=DEFAULT_NAMES) -> tuple:
     """
     words = set()
     templates = [*HEADERS.values(), OBSERVE_TEXT, "Dials: I set to Goal: raise, .", *_DISTRACTORS,
-                 *_COLOURS, *_ADJECTIVES, *_EXPLANATION_WORDS]
+                 *_COLOURS, *_ADJECTIVES, *_EXPLANATION_WORDS, *_RECAP_WORDS]
     for template in templates:
         words.update(re.findall(r"[A-Za-z]+|[^\sA-Za-z\d{}]", template.replace("{dial}", "").replace("{colour}", "")
                                 .replace("{adjective}", "").replace("{number}", "")))
@@ -165,6 +166,19 @@ def goal_prompt_text(target: int, names=DEFAULT_NAMES) -> str:
     return f"Goal: raise {names[target]}."
 
 
+def recap_text(actions, values, target: int, names=DEFAULT_NAMES, decimals: int = 1) -> str:
+    """The target's reading at each step, re-read from the notes once the goal is known (lesson 08).
+
+    ``Readings of D: B -5.1, E 0.0, A 0.1, C 4.9, D 5.0.``: step by step, the dial that was set (or
+    ``looking`` for a look) and the target's reading then. It adds nothing the notes do not hold; it is
+    the text version of lesson 03's goal query, which carries the target's readings
+    (:func:`causal_course.learners.models.target_readings`), and lets a small model compare them side by side.
+    """
+    entries = [f"{names[int(a) - 1] if a != OBSERVE else 'looking'} {format_number(seen[target], decimals)}"
+               for a, seen in zip(actions, values)]
+    return f"Readings of {names[target]}: " + ", ".join(entries) + "."
+
+
 def goal_action_text(goal_action: int, names=DEFAULT_NAMES, explanation: str = "") -> str:
     """A goal action as written: ``I set B to -5.``, with ``because ...`` before the full stop if given (lesson 08)."""
     sign = "-" if goal_action % 2 else ""
@@ -190,8 +204,10 @@ def explanation_text(actions, values, target: int, goal_action: int, names=DEFAU
 
 
 def write_report(actions, values, target: int, goal_action: int, header: str | None, names=DEFAULT_NAMES,
-                 explanations: bool = False, decimals: int = 1) -> str:
+                 explanations: bool = False, decimals: int = 1, recap: bool = False) -> str:
     """One episode as a report: the header, each step and its readings, the goal and the choice (lesson 08).
+
+    ``recap``: after the goal, the target's readings re-read from the notes (:func:`recap_text`).
 
     Takes only what the notes hold (``actions (steps,)``, ``values (steps, 5)``, the target and the
     goal action): the hidden structure is not an argument, so it cannot be written.
@@ -201,6 +217,8 @@ def write_report(actions, values, target: int, goal_action: int, header: str | N
         parts.append(action_text(int(action), names))
         parts.append(readings_text(seen, names, decimals))
     parts.append(goal_prompt_text(int(target), names))
+    if recap:
+        parts.append(recap_text(actions, values, int(target), names, decimals))
     reason = explanation_text(actions, values, int(target), int(goal_action), names, decimals) if explanations else ""
     parts.append(goal_action_text(int(goal_action), names, reason))
     return " ".join(parts)
@@ -278,14 +296,15 @@ def observer_episodes(n_episodes: int, rng: np.random.Generator, split: str = "t
 
 def build_corpus(rng: np.random.Generator, n_documents: int, shares: dict | None = None, explanations: bool = False,
                  names=DEFAULT_NAMES, headers: dict | None = None, split: str = "train", env: str = "standard",
-                 decimals: int = 1) -> Corpus:
+                 decimals: int = 1, recap: bool = False) -> Corpus:
     """A shuffled corpus of ``n_documents`` documents, the kinds in the given ``shares`` (lesson 08).
 
     ``shares``: ``{kind: share}`` over :data:`KINDS` (default: experimenters' notes only); counts are
     exact (largest remainder). ``explanations``: reports give the reason for their goal choice.
     ``names``: the five dial names (one word each). ``headers``: the first sentence of each kind
     (default :data:`HEADERS`; None for a kind writes no header). ``split``/``env``: the structures
-    and environment variant the episodes come from (lesson 03).
+    and environment variant the episodes come from (lesson 03). ``recap``: reports re-read the
+    target's readings after the goal (:func:`recap_text`).
     """
     rng = check_rng(rng)
     n_documents = check_n_samples(n_documents, "n_documents")
@@ -296,6 +315,7 @@ def build_corpus(rng: np.random.Generator, n_documents: int, shares: dict | None
     check_choice(split, ("train", "heldout", "critical", "all"), "split")
     env = check_env(env)
     decimals = check_decimals(decimals)
+    recap = check_bool(recap, "recap")
     counts = kind_counts(n_documents, shares)
     order = rng.permutation(n_documents)
     texts = [""] * n_documents
@@ -315,7 +335,7 @@ def build_corpus(rng: np.random.Generator, n_documents: int, shares: dict | None
         episodes[kind] = batch
         for position, row in zip(positions, range(count)):
             texts[position] = write_report(batch.actions[row], batch.values[row], batch.target[row],
-                                           batch.goal_action[row], headers[kind], names, explanations, decimals)
+                                           batch.goal_action[row], headers[kind], names, explanations, decimals, recap)
     return Corpus(texts, kinds.astype(str), episodes, rows)
 
 
