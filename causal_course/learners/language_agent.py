@@ -188,7 +188,8 @@ def language_rollout(model: GPT, tokenizer: Tokenizer, worlds, target, rng: np.r
     if target.shape != (len(worlds),):
         raise invalid("target", f"one target per episode, shape ({len(worlds)},)", f"shape {target.shape}",
                       "pass test_set.target with test_set.worlds")
-    decimals = tokenizer.decimals if decimals is None else decimals
+    decimals = tokenizer.decimals if decimals is None else check_integer(
+        decimals, "decimals", 0, tokenizer.decimals, fix=f"pass decimals from 0 to the tokenizer's {tokenizer.decimals}")
     n = len(worlds)
     model.eval()
     generator = torch.Generator().manual_seed(seed)
