@@ -57,6 +57,7 @@ def main() -> dict:
     parser.add_argument("--progress", action="store_true")
     parser.add_argument("--recap", action="store_true", help="reports re-read the target's readings after the goal")
     parser.add_argument("--context", type=int, default=224)
+    parser.add_argument("--number-features", action="store_true", help="number tokens also carry their value")
     parser.add_argument("--eval-every", type=int, default=0, help="greedy held-out reward on 300 episodes every N steps")
     args = parser.parse_args()
     torch.set_num_threads(1)
@@ -70,15 +71,17 @@ def main() -> dict:
     result["corpus_seconds"] = round(time.perf_counter() - start, 1)
     result["document_tokens"] = int((tokens != tokenizer.pad_id).sum(axis=1).max())
 
-    config = GPTConfig(len(tokenizer), args.context, args.layers, args.heads, args.width)
+    config = GPTConfig(len(tokenizer), args.context, args.layers, args.heads, args.width,
+                       number_features=args.number_features)
+    values = tokenizer.token_values()
     steps = args.steps
     if not steps:  # time 30 steps of a throw-away copy (CPU time: the machine is shared) to fix the steps
-        probe = build_language_model(config, seed)
+        probe = build_language_model(config, seed, values)
         train_language_model(probe, tokens, 10, np.random.default_rng(0), batch_size=args.batch, progress=False)
         cpu = time.process_time()
         train_language_model(probe, tokens, 20, np.random.default_rng(0), batch_size=args.batch, progress=False)
         steps = int(args.seconds / ((time.process_time() - cpu) / 20))
-    model = build_language_model(config, seed)
+    model = build_language_model(config, seed, values)
     result["parameters"] = count_parameters(model)
     cpu = time.process_time()
     curve_set = make_test_sets(300, stream(seed, "exploration"))["heldout"]

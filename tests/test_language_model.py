@@ -44,8 +44,9 @@ def corpus():
     return build_corpus(np.random.default_rng(0), 60, MIXED, explanations=True)
 
 
-def tiny_model(tokenizer, seed=0, context_length=192):
-    return build_language_model(GPTConfig(len(tokenizer), context_length, n_layers=1, n_heads=2, width=16), seed)
+def tiny_model(tokenizer, seed=0, context_length=192, number_features=False):
+    config = GPTConfig(len(tokenizer), context_length, n_layers=1, n_heads=2, width=16, number_features=number_features)
+    return build_language_model(config, seed, tokenizer.token_values() if number_features else None)
 
 
 # ----------------------------------------------------------------------------- the tokenizer
@@ -64,6 +65,16 @@ def test_numbers_are_split_into_an_integer_part_and_decimals(tokenizer):
     assert tokenizer.tokens("D -5.1, E 0.0, A -0.3, B 12.5.") == [
         "D", "-5", ".1", ",", "E", "0", ".0", ",", "A", "-0", ".3", ",", "B", "12", ".5", "."]
     assert len(tokenizer) < 250  # a fixed, small vocabulary
+
+
+def test_token_values_are_the_numbers_the_tokens_stand_for(tokenizer):
+    values = tokenizer.token_values()
+    assert [values[tokenizer.index[t]] for t in ("-12", "-0", "7", ".3", "set", "<pad>")] == pytest.approx(
+        [-12, 0, 7, 0.3, 0, 0])
+    model = tiny_model(tokenizer, number_features=True)
+    assert torch.equal(model.token_values, torch.as_tensor(values))
+    with pytest.raises(ValueError, match="token_values must be each token's value"):
+        build_language_model(GPTConfig(len(tokenizer), number_features=True))
 
 
 def test_unknown_text_becomes_unk_and_decodes_as_such(tokenizer):
@@ -209,8 +220,9 @@ def test_text_world_errors_are_clear():
 
 
 # ----------------------------------------------------------------------------- the model and its training
-def test_the_key_value_cache_gives_the_same_logits_as_a_full_pass(tokenizer, corpus):
-    model = tiny_model(tokenizer).eval()
+@pytest.mark.parametrize("number_features", [False, True])
+def test_the_key_value_cache_gives_the_same_logits_as_a_full_pass(tokenizer, corpus, number_features):
+    model = tiny_model(tokenizer, number_features=number_features).eval()
     tokens = torch.as_tensor(tokenizer.encode_batch(corpus.texts[:4], 192)[:, :50])
     with torch.no_grad():
         full = model(tokens)
@@ -255,6 +267,10 @@ def test_resuming_from_a_checkpoint_gives_the_same_weights(tokenizer, corpus, tm
     assert resumed.steps == [1, 2, 3, 4, 5, 6] and resumed.loss == pytest.approx(history.loss)
     for a, b in zip(straight.parameters(), resumed_model.parameters()):
         assert torch.equal(a, b)
+    numbers = tiny_model(tokenizer, number_features=True)
+    train_language_model(numbers, tokens, 2, np.random.default_rng(0), checkpoint=tmp_path / "n.pt", **options)
+    reloaded, _ = load_checkpoint(tmp_path / "n.pt")  # the token values travel with the weights
+    assert torch.equal(reloaded.token_values, numbers.token_values) and reloaded.token_values.abs().max() > 0
     loaded, state = load_checkpoint(path)
     assert all(torch.equal(a, b) for a, b in zip(loaded.parameters(), straight.parameters()))
     assert Tokenizer.from_spec(state["metadata"]["tokenizer"]).vocabulary == tokenizer.vocabulary

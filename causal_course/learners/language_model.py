@@ -45,7 +45,10 @@ from causal_course.validation import (
 
 @dataclass
 class GPTConfig:
-    """The shape of a :class:`GPT` (lesson 08): vocabulary, context, depth, heads and width."""
+    """The shape of a :class:`GPT` (lesson 08): vocabulary, context, depth, heads and width.
+
+    ``number_features``: number tokens also carry their value (see :class:`GPT`).
+    """
 
     vocab_size: int
     context_length: int = 192
@@ -53,6 +56,7 @@ class GPTConfig:
     n_heads: int = 4
     width: int = 64
     dropout: float = 0.0
+    number_features: bool = False
 
     def __post_init__(self):
         self.vocab_size = check_integer(self.vocab_size, "vocab_size", 2, fix="pass len(tokenizer)")
@@ -65,6 +69,7 @@ class GPTConfig:
             raise invalid("width", f"a multiple of n_heads ({self.n_heads})", self.width,
                           "pass for instance width=64 with n_heads=4")
         self.dropout = check_non_negative_number(self.dropout, "dropout")
+        self.number_features = check_bool(self.number_features, "number_features")
 
 
 class KVCache:
@@ -143,11 +148,26 @@ class GPT(nn.Module):
 
     ``model(tokens)`` maps ``(n, length)`` token ids to ``(n, length, vocab_size)`` logits of the
     next token; with a :class:`KVCache` it reads only the new tokens and remembers them.
+
+    With ``config.number_features`` the input of a number token is its embedding plus a learned
+    linear function of its value and size (``value / 10`` and ``|value| / 10``, from the tokenizer's
+    :meth:`~causal_course.learners.tokenizer.Tokenizer.token_values`, kept in the buffer
+    ``token_values``): the model knows from the start that ``-10`` is larger in size than ``5``,
+    instead of learning each number's meaning from scratch (in the spirit of xVal, Golkar et al. 2023).
     """
 
-    def __init__(self, config: GPTConfig):
+    def __init__(self, config: GPTConfig, token_values=None):
         super().__init__()
         self.config = config
+        self.number_features = None
+        if config.number_features:
+            values = torch.zeros(config.vocab_size) if token_values is None else torch.as_tensor(
+                np.asarray(token_values, dtype=np.float32))
+            if values.shape != (config.vocab_size,):
+                raise invalid("token_values", f"one value per token ({config.vocab_size})", tuple(values.shape),
+                              "pass tokenizer.token_values()")
+            self.register_buffer("token_values", values)
+            self.number_features = nn.Linear(2, config.width, bias=False)
         self.token_embedding = nn.Embedding(config.vocab_size, config.width)
         self.position_embedding = nn.Embedding(config.context_length, config.width)
         self.blocks = nn.ModuleList(Block(config) for _ in range(config.n_layers))
@@ -168,21 +188,28 @@ class GPT(nn.Module):
             raise invalid("tokens", f"at most context_length = {self.config.context_length} positions",
                           f"{start + length}", "shorten the text or build the model with a longer context_length")
         x = self.token_embedding(tokens) + self.position_embedding(torch.arange(start, start + length))
+        if self.number_features is not None:
+            value = self.token_values[tokens] / 10.0
+            x = x + self.number_features(torch.stack([value, value.abs()], dim=-1))
         for layer, block in enumerate(self.blocks):
             x = block(x, cache, layer, start)
         return self.head(self.norm(x))
 
 
-def build_language_model(config: GPTConfig, seed: int = 0) -> GPT:
+def build_language_model(config: GPTConfig, seed: int = 0, token_values=None) -> GPT:
     """A freshly initialised :class:`GPT`; the same seed gives the same weights (lesson 08).
 
-    The global torch random state is left as it was.
+    ``token_values``: each token's numeric value (``tokenizer.token_values()``), needed with
+    ``config.number_features``. The global torch random state is left as it was.
     """
     check_instance(config, GPTConfig, "config", "a GPTConfig", "pass GPTConfig(vocab_size=len(tokenizer))")
     seed = check_seed(seed)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
-        return GPT(config)
+        if config.number_features and token_values is None:
+            raise invalid("token_values", "each token's value when config.number_features is on", None,
+                          "pass token_values=tokenizer.token_values()")
+        return GPT(config, token_values)
 
 
 def count_parameters(model: nn.Module) -> int:

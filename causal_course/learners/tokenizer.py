@@ -77,6 +77,20 @@ class Tokenizer:
         """The tokenizer described by :meth:`spec` (lesson 08)."""
         return cls(spec["words"], spec["max_integer"], spec["decimals"])
 
+    def token_values(self) -> np.ndarray:
+        """Each token's numeric value, 0 for words: ``-5`` is -5, ``.3`` is 0.3 (lesson 08).
+
+        An integer part written ``-0`` is -0 (its decimals carry the size); the model of
+        :mod:`causal_course.learners.language_model` can add these to its input (``number_features``).
+        """
+        values = np.zeros(len(self.vocabulary), dtype=np.float32)
+        for i, token in enumerate(self.vocabulary):
+            if token.lstrip("-").isdigit():
+                values[i] = float(token)
+            elif token.startswith(".") and token[1:].isdigit():
+                values[i] = float("0" + token)
+        return values
+
     def __len__(self) -> int:
         return len(self.vocabulary)
 
