@@ -12,6 +12,33 @@ steps is fixed from a short timing run in CPU time, as the machine is shared, so
 learning-rate schedule completes; both CPU and wall time are reported), then lets it act
 (causal_course.learners.language_agent) on lesson 03's test sets, greedy and sampled, beside lesson
 03's baselines on the very same test sets. Prints one JSON object. Figures, not a test.
+
+Measured (seed 0, one seed each: differences of a few hundredths are noise; 1,000 test episodes per
+set; a 2-core machine shared with other jobs, so CPU seconds are the honest training time; every
+design 2 layers, width 64, 4 heads, batch 32, about 125k parameters; rewards greedy / sampled; the
+baselines on the same test sets: correlational 0.465 / 0.476 / 0.390, regression on 5 samples
+0.673 / 0.694 / 0.673, causal inference 1.0, memorising -0.04 / 0.01 / 0.00, for in-distribution /
+held-out / critical):
+
+==  ==============================================  ======  =========  ===========  ===========  ============
+#   design (flags)                                  steps   CPU s      in-distr.    held-out     critical
+==  ==============================================  ======  =========  ===========  ===========  ============
+1   --lr 3e-3 (text as in the issue)                2,711   (wall 623)  0.26 / 0.05  0.21 / 0.09  0.08 / 0.05
+2   --lr 1e-2                                       3,912   300        0.21 / 0.05  0.21 / 0.06  0.05 / 0.05
+3   --lr 1e-2 --recap                               3,057   274        0.67 / 0.60  0.50 / 0.49  0.02 / 0.04
+4   --lr 1e-2 --recap --decimals 0                  4,300   305        0.64 / 0.57  0.53 / 0.48  0.14 / 0.16
+5   --lr 1e-2 --recap --number-features             3,152   297        0.59 / 0.39  0.44 / 0.37  -0.02 / 0.01
+==  ==============================================  ======  =========  ===========  ===========  ============
+
+In every run the format and the exploration were learned perfectly (unparseable actions 0 to 0.3 %
+greedy, at most 0.8 % sampled; every variable set once in 99 to 100 % of the episodes); the goal
+choice was not. Without the recap the model barely beats chance at the goal (0.2); with it, it
+reaches 0.6 to 0.67 in distribution and 0.5 held-out (about the correlational agent's 0.48), and
+it fails the critical subset: the model of run 5 never chose dial A at the goal, in distribution
+either (the expert chooses A in 8 % of training episodes, as the held-out split pushes X0 late in
+the causal order), so it leans on a prior over names rather than comparing the readings. Generation:
+17,000 to 22,000 written tokens per CPU second (greedy and sampled alike, 500 episodes in step with a
+key-value cache): 1,000 episodes (36,000 tokens) in about 2 s. Run 1 predates the CPU-time probe.
 """
 
 from __future__ import annotations
