@@ -35,6 +35,9 @@ STREAMS = {
     "extra_demonstrations": 11,  # lesson 07's further expert drives that size-match cloning to a DAgger round
     "confounded_experiments_test": 30,  # lesson 06's confounded experimenting odd-one-out: deconfounded test episodes
     "confounded_experiments_ambiguous": 31,  # the same task: test episodes with confounded experiments, deconfounded test
+    "lm_corpus": 20,  # lesson 08: the documents of the language model's training corpus
+    "lm_batches": 21,  # lesson 08: which documents make each training batch
+    "lm_actions": 22,  # lesson 08: the environment's noise while the language model acts in a test
 }
 
 
