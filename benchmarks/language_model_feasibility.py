@@ -9,11 +9,15 @@ Usage (from the course folder):
 Builds a corpus of experimenter's notes (causal_course.worlds.text_reports; --cache-dir keeps its
 token array, so it is built once per seed and design: 30 to 60 s for 200,000 documents, then about
 1 s to load), trains the GPT of causal_course.learners.language_model on --threads threads for
-about --seconds of training (the number of steps is fixed from a short timing run, in CPU time on
-one thread as the machine is shared, in wall time on more, so that the learning-rate schedule
-completes; both CPU and wall time are reported), then lets it act
+about --seconds of training (the number of steps is fixed from a short timing run, the fastest
+of three 10-step windows, in CPU time on one thread as the machine is shared, in wall time on more,
+so that the learning-rate schedule completes; both CPU and wall time are reported; --steps fixes
+them outright), then lets it act
 (causal_course.learners.language_agent) on lesson 03's test sets, greedy and sampled, beside lesson
 03's baselines on the very same test sets. Prints one JSON object. Figures, not a test.
+
+The defaults are now run 7's design (--recap --lr 1e-2 --threads 2 --batch 64); the flags of runs
+1 to 6 are relative to the earlier defaults (no recap, --lr 3e-3, --threads 1, --batch 32).
 
 Measured (seed 0, one seed each: differences of a few hundredths are noise; 1,000 test episodes per
 set; a 2-core machine shared with other jobs, so CPU seconds are the honest training time; every
@@ -59,7 +63,8 @@ both threads; wall seconds exclude the corpus and the evaluations):
 ==  ==============================================  ======  ===========  ===========  ===========  ============
 7   --seconds 300                                   2,335   489 / 527    0.74 / 0.61  0.61 / 0.57  0.01 / 0.01
 8   --goals 3 --context 256 --seconds 300           786     245 / 147    0.36 / 0.30  0.15 / 0.21  0.00 / 0.05
-9   --goals 3 --context 256 --steps 1600            RUN9
+9   --goals 3 --context 256 --steps 1600            1,600   487 / 266    0.48 / 0.33  0.33 / 0.28  -0.01 / 0.02
+10  --layers 3 --seconds 300                        RUN10
 ==  ==============================================  ======  ===========  ===========  ===========  ============
 
 Speed (``benchmarks/language_model_speed.py``, 15 timed steps; measured with the machine nearly
@@ -81,6 +86,17 @@ Run 7's learning curve (greedy held-out reward on 300 other episodes): 0.09, 0.2
 0.63 at steps 500 to 2,335; 149,440 documents read, against run 6's 210,000 at batch 32. Like the
 5-minute runs on one thread, it chooses the goal well in distribution (0.74) and fails the critical
 subset (0.01: it never sets X0 when X1 is the target), below the correlational agent there (0.39).
+Three goals per report did not help at equal compute (run 9 against run 7, both about 488 CPU
+seconds): held-out 0.33 against 0.61. It reads 102,400 reports (307,200 decisions) against 149,440
+(149,440 decisions), so more decisions per exploration is not what the model lacks at this budget;
+one likely reason: lesson 03's sampler gives every episode a target some other dial moves, but
+the extra targets are drawn among the other four dials, and only 61 % of those have a cause
+(20,000 training structures, ``sample_structures(20000, default_rng(0), "train")``): for the other
+39 % the expert's choice is the largest noise, which no model can learn, and the longer reports
+cost a third more per step. Drawing the extra targets among dials with a cause, as the world draws
+the first, is the next thing to try (not tried). Run 9's curve:
+0.18 at step 800, 0.30 at 1,600. Unparseable actions stayed at 0 to 0.2 % in every run.
+
 The corpus cache: building 200,000 recap reports took 32 s (one goal) and 58 s (three goals); the
 cached arrays (int16) load in about a second.
 """
@@ -114,24 +130,25 @@ from causal_course.worlds.text_reports import HEADERS, build_corpus  # noqa: E40
 def main() -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--seconds", type=float, default=300.0, help="training time to aim at (one thread)")
+    parser.add_argument("--seconds", type=float, default=300.0, help="training time to aim at")
     parser.add_argument("--steps", type=int, default=0, help="training steps (0: from --seconds)")
     parser.add_argument("--documents", type=int, default=200_000, help="corpus size")
     parser.add_argument("--width", type=int, default=64)
     parser.add_argument("--layers", type=int, default=2)
     parser.add_argument("--heads", type=int, default=4)
-    parser.add_argument("--batch", type=int, default=32)
-    parser.add_argument("--lr", type=float, default=3e-3)
+    parser.add_argument("--batch", type=int, default=64)
+    parser.add_argument("--lr", type=float, default=1e-2)
     parser.add_argument("--decimals", type=int, default=1)
     parser.add_argument("--test", type=int, default=1000, help="episodes per test set")
     parser.add_argument("--checkpoint", default=None)
     parser.add_argument("--progress", action="store_true")
-    parser.add_argument("--recap", action="store_true", help="reports re-read the target's readings after the goal")
+    parser.add_argument("--recap", action=argparse.BooleanOptionalAction, default=True,
+                        help="reports re-read the target's readings after the goal")
     parser.add_argument("--goals", type=int, default=1, help="goals per report (several decisions from one exploration)")
     parser.add_argument("--context", type=int, default=224)
     parser.add_argument("--number-features", action="store_true", help="number tokens also carry their value")
     parser.add_argument("--eval-every", type=int, default=0, help="greedy held-out reward on 300 episodes every N steps")
-    parser.add_argument("--threads", type=int, default=1, help="torch threads for training (1: steps from CPU time; "
+    parser.add_argument("--threads", type=int, default=2, help="torch threads for training (1: steps from CPU time; "
                         "more: steps from wall time)")
     parser.add_argument("--cache-dir", default=None, help="keep the token array of each corpus here (built once)")
     args = parser.parse_args()
@@ -162,14 +179,18 @@ def main() -> dict:
     values = tokenizer.token_values()
     steps = args.steps
     clock = time.process_time if args.threads == 1 else time.perf_counter
-    if not steps:  # time 30 steps of a throw-away copy (1 thread: CPU time, the machine is shared) to fix the steps
+    if not steps:  # time steps of a throw-away copy (1 thread: CPU time, the machine is shared) to fix the steps
         probe = build_language_model(config, seed, values)
         train_language_model(probe, tokens, 10, np.random.default_rng(0), batch_size=args.batch, progress=False,
                              n_threads=args.threads)
-        begin = clock()
-        train_language_model(probe, tokens, 20, np.random.default_rng(0), batch_size=args.batch, progress=False,
-                             n_threads=args.threads)
-        steps = int(args.seconds / ((clock() - begin) / 20))
+        per_step = []
+        for _ in range(3):  # the fastest of three windows of 10 steps: a busy moment does not cut the run short
+            begin = clock()
+            train_language_model(probe, tokens, 10, np.random.default_rng(0), batch_size=args.batch, progress=False,
+                                 n_threads=args.threads)
+            per_step.append((clock() - begin) / 10)
+        steps = int(args.seconds / min(per_step))
+        result["probe_seconds_per_step"] = round(min(per_step), 4)
     model = build_language_model(config, seed, values)
     result["parameters"] = count_parameters(model)
     cpu = time.process_time()

@@ -313,7 +313,9 @@ def build_corpus(rng: np.random.Generator, n_documents: int, shares: dict | None
     after the episode's own goal, ``goals - 1`` other dials of the same world, drawn at random
     without repetition, each answered from the same notes by the same writer (the expert's rule for
     experimenters, the logged-evidence rule for observers), so the goal choice is a larger share of
-    the text. The extra goals change no structure, so the split of the worlds is unchanged.
+    the text. The extra goals change no structure, so the split of the worlds is unchanged; unlike
+    the first target, an extra one may be a dial nothing moves (then the writer's choice follows the
+    noise).
     """
     rng = check_rng(rng)
     n_documents = check_n_samples(n_documents, "n_documents")
