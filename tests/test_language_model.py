@@ -167,6 +167,57 @@ def test_the_recap_rereads_the_targets_readings_from_the_notes():
                                                                    batch.goal_action[0], None, recap=True))]
 
 
+def test_reports_with_several_goals_answer_each_from_the_same_notes():
+    from causal_course.worlds.dag_episodes import estimated_effects, goal_from_estimates, goal_from_logged_evidence
+
+    for kind in ("experimenter", "observer"):
+        corpus = build_corpus(np.random.default_rng(8), 40, {kind: 1.0}, recap=True, goals=3)
+        batch = corpus.episodes[kind]
+        single = build_corpus(np.random.default_rng(8), 40, {kind: 1.0}, recap=True)
+        for row, text in enumerate(corpus.texts):
+            decisions = re.findall(r"Goal: raise (\w)\. Readings of (\w): (.*?)\. I set (\w) to (-?5)\.", text)
+            assert len(decisions) == 3 and text.count("Goal:") == 3
+            targets = ["ABCDE".index(d[0]) for d in decisions]
+            assert targets[0] == batch.target[row] and len(set(targets)) == 3  # three different dials
+            for target, (name, again, readings, dial, value) in zip(targets, decisions):
+                assert again == name
+                assert [entry.split()[1] for entry in readings.split(", ")] == [
+                    format_number(v) for v in batch.values[row][:, target]]
+                goal = 2 * "ABCDE".index(dial) + (value == "-5")
+                notes = batch.actions[row:row + 1], batch.values[row:row + 1]
+                if kind == "experimenter":
+                    assert goal == goal_from_estimates(estimated_effects(*notes), np.array([target]))[0]
+                else:  # the observer's rule breaks ties at random; the goal is one it could justify
+                    assert parse_goal(f"I set {dial} to {value}.", target) == goal
+                    assert goal_from_logged_evidence(*notes, np.array([target]), np.random.default_rng(0)).shape == (1,)
+            # the first goal is the one-goal report's: the extra goals only append text
+            assert text.startswith(single.texts[row].rsplit(" Goal:", 1)[0])
+        # a held-out-free corpus stays held-out-free: the structures are lesson 03's training split
+        from causal_course.worlds.dag_episodes import is_heldout
+
+        assert not is_heldout(batch.weights).any()
+
+
+def test_several_goals_write_nothing_hidden():
+    corpus = build_corpus(np.random.default_rng(9), 30, MIXED, recap=True, goals=4, explanations=True)
+    batch = corpus.episodes["experimenter"]
+    rows = corpus.rows["experimenter"]
+    texts = [corpus.texts[p] for p in rows]
+    batch.weights[:] = 0.0
+    batch.effects[:] = np.eye(5)
+    targets = [[("ABCDE".index(t)) for t in re.findall(r"Goal: raise (\w)", text)] for text in texts]
+    goals = [[2 * "ABCDE".index(d) + (v == "-5") for d, v in re.findall(r"I set (\w) to (-?5)(?: because .*?)?\.(?= Goal: |$)", text)]
+             for text in texts]
+    for r, text in enumerate(texts):
+        more = list(zip(targets[r][1:], goals[r][1:]))
+        assert write_report(batch.actions[r], batch.values[r], batch.target[r], batch.goal_action[r],
+                            HEADERS["experimenter"], explanations=True, recap=True, more_goals=more) == text
+    words = set(re.findall(r"[A-Za-z]+", " ".join(corpus.texts)))
+    assert not words & {"weight", "weights", "edge", "effect", "effects", "cause", "causes", "ancestor", "noise", "X"}
+    with pytest.raises(ValueError, match="goals"):
+        build_corpus(np.random.default_rng(0), 10, goals=5)
+
+
 def test_explanations_read_the_notes_not_the_truth():
     batch = expert_episodes(200, np.random.default_rng(6))
     noisy = 0

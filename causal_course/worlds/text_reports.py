@@ -61,7 +61,9 @@ from causal_course.worlds.dag_episodes import (
     N_VARIABLES,
     OBSERVE,
     check_env,
+    estimated_effects,
     expert_episodes,
+    goal_from_estimates,
     goal_from_logged_evidence,
     run_exploration,
     sample_worlds,
@@ -204,23 +206,26 @@ def explanation_text(actions, values, target: int, goal_action: int, names=DEFAU
 
 
 def write_report(actions, values, target: int, goal_action: int, header: str | None, names=DEFAULT_NAMES,
-                 explanations: bool = False, decimals: int = 1, recap: bool = False) -> str:
+                 explanations: bool = False, decimals: int = 1, recap: bool = False, more_goals=()) -> str:
     """One episode as a report: the header, each step and its readings, the goal and the choice (lesson 08).
 
     ``recap``: after the goal, the target's readings re-read from the notes (:func:`recap_text`).
+    ``more_goals``: further ``(target, goal_action)`` pairs answered from the same notes, each written
+    after the first as its own goal, recap and choice (more decisions per document).
 
-    Takes only what the notes hold (``actions (steps,)``, ``values (steps, 5)``, the target and the
-    goal action): the hidden structure is not an argument, so it cannot be written.
+    Takes only what the notes hold (``actions (steps,)``, ``values (steps, 5)``, the targets and the
+    goal actions): the hidden structure is not an argument, so it cannot be written.
     """
     parts = [header_text(header, names)]
     for action, seen in zip(actions, values):
         parts.append(action_text(int(action), names))
         parts.append(readings_text(seen, names, decimals))
-    parts.append(goal_prompt_text(int(target), names))
-    if recap:
-        parts.append(recap_text(actions, values, int(target), names, decimals))
-    reason = explanation_text(actions, values, int(target), int(goal_action), names, decimals) if explanations else ""
-    parts.append(goal_action_text(int(goal_action), names, reason))
+    for goal_target, goal in ((target, goal_action), *more_goals):
+        parts.append(goal_prompt_text(int(goal_target), names))
+        if recap:
+            parts.append(recap_text(actions, values, int(goal_target), names, decimals))
+        reason = explanation_text(actions, values, int(goal_target), int(goal), names, decimals) if explanations else ""
+        parts.append(goal_action_text(int(goal), names, reason))
     return " ".join(parts)
 
 
@@ -296,7 +301,7 @@ def observer_episodes(n_episodes: int, rng: np.random.Generator, split: str = "t
 
 def build_corpus(rng: np.random.Generator, n_documents: int, shares: dict | None = None, explanations: bool = False,
                  names=DEFAULT_NAMES, headers: dict | None = None, split: str = "train", env: str = "standard",
-                 decimals: int = 1, recap: bool = False) -> Corpus:
+                 decimals: int = 1, recap: bool = False, goals: int = 1) -> Corpus:
     """A shuffled corpus of ``n_documents`` documents, the kinds in the given ``shares`` (lesson 08).
 
     ``shares``: ``{kind: share}`` over :data:`KINDS` (default: experimenters' notes only); counts are
@@ -304,7 +309,13 @@ def build_corpus(rng: np.random.Generator, n_documents: int, shares: dict | None
     ``names``: the five dial names (one word each). ``headers``: the first sentence of each kind
     (default :data:`HEADERS`; None for a kind writes no header). ``split``/``env``: the structures
     and environment variant the episodes come from (lesson 03). ``recap``: reports re-read the
-    target's readings after the goal (:func:`recap_text`).
+    target's readings after the goal (:func:`recap_text`). ``goals``: goals per report (1 to 4):
+    after the episode's own goal, ``goals - 1`` other dials of the same world, drawn at random
+    without repetition, each answered from the same notes by the same writer (the expert's rule for
+    experimenters, the logged-evidence rule for observers), so the goal choice is a larger share of
+    the text. The extra goals change no structure, so the split of the worlds is unchanged; unlike
+    the first target, an extra one may be a dial nothing moves (then the writer's choice follows the
+    noise).
     """
     rng = check_rng(rng)
     n_documents = check_n_samples(n_documents, "n_documents")
@@ -316,6 +327,7 @@ def build_corpus(rng: np.random.Generator, n_documents: int, shares: dict | None
     env = check_env(env)
     decimals = check_decimals(decimals)
     recap = check_bool(recap, "recap")
+    goals = check_integer(goals, "goals", 1, N_VARIABLES - 1, fix="pass goals=1 (one goal per report) to 4")
     counts = kind_counts(n_documents, shares)
     order = rng.permutation(n_documents)
     texts = [""] * n_documents
@@ -333,10 +345,29 @@ def build_corpus(rng: np.random.Generator, n_documents: int, shares: dict | None
             continue
         batch = (expert_episodes if kind == "experimenter" else observer_episodes)(count, rng, split, env)
         episodes[kind] = batch
+        more = _more_goals(batch, kind, goals, rng)
         for position, row in zip(positions, range(count)):
             texts[position] = write_report(batch.actions[row], batch.values[row], batch.target[row],
-                                           batch.goal_action[row], headers[kind], names, explanations, decimals, recap)
+                                           batch.goal_action[row], headers[kind], names, explanations, decimals, recap,
+                                           [(int(t[row]), int(g[row])) for t, g in more])
     return Corpus(texts, kinds.astype(str), episodes, rows)
+
+
+def _more_goals(batch, kind: str, goals: int, rng: np.random.Generator) -> list:
+    """``goals - 1`` pairs ``(targets, goal_actions)`` of arrays: other targets of the same notes, answered as ``kind`` would."""
+    if goals == 1 or len(batch.target) == 0:
+        return []
+    n = len(batch.target)
+    others = np.argsort(rng.random((n, N_VARIABLES)) + (np.arange(N_VARIABLES) == batch.target[:, None]), axis=1)
+    more = []
+    for k in range(goals - 1):
+        target = others[:, k]
+        if kind == "experimenter":
+            goal = goal_from_estimates(estimated_effects(batch.actions, batch.values), target)
+        else:
+            goal = goal_from_logged_evidence(batch.actions, batch.values, target, rng)
+        more.append((target, goal))
+    return more
 
 
 # ----------------------------------------------------------------------------- reading a model's actions
