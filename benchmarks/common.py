@@ -26,3 +26,15 @@ def run_cached_experiment(description: str, experiment, results_name: str) -> di
         path.write_text(json.dumps(result, indent=1) + "\n")
         result["saved_to"] = str(path)
     return result
+
+
+def write_results(result, results_name: str, out: str | None = None, save: bool = False) -> None:
+    """Write ``result`` to ``out`` (if given) and, with ``save``, to causal_course/data/RESULTS_NAME.json."""
+    from causal_course.paths import DATA_DIR
+    from causal_course.studies.records import json_default
+
+    for path in ([out] if out else []) + ([str(DATA_DIR / f"{results_name}.json")] if save else []):
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        with open(path, "w") as handle:
+            handle.write(json.dumps(result, indent=1, default=json_default) + "\n")
+        print(f"saved {path}")

@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 
-from causal_course.paths import DATA_DIR  # noqa: E402
+from common import write_results
+
 from causal_course.statistics import format_interval  # noqa: E402
 from causal_course.studies.explanations import explanations, merge_explanations  # noqa: E402
-from causal_course.studies.records import json_default  # noqa: E402
 
 RESULTS_NAME = "explanations_results"
 
@@ -66,11 +65,7 @@ def main() -> int:
         result = explanations(seed=args.seed, fast=False, n_seeds=args.n_seeds).to_json()
         result["sweep_seconds"] = round(time.perf_counter() - start, 1)
     report(result)
-    for path in ([args.out] if args.out else []) + ([str(DATA_DIR / f"{RESULTS_NAME}.json")] if args.save else []):
-        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-        with open(path, "w") as handle:
-            handle.write(json.dumps(result, indent=1, default=json_default) + "\n")
-        print(f"saved {path}")
+    write_results(result, RESULTS_NAME, args.out, args.save)
     return 0
 
 

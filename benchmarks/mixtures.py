@@ -29,12 +29,12 @@ import os
 import sys
 import time
 
+from common import write_results
+
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
-from causal_course.paths import DATA_DIR  # noqa: E402
 from causal_course.statistics import format_interval, paired_difference  # noqa: E402
 from causal_course.studies.mixtures import merge_mixtures, mixture_values, mixtures  # noqa: E402
-from causal_course.studies.records import json_default  # noqa: E402
 
 RESULTS_NAME = "mixtures_results"
 
@@ -115,11 +115,7 @@ def main() -> int:
                           n_threads=args.threads)
         result["sweep_seconds"] = round(time.perf_counter() - start, 1)
     report(result)
-    for path in ([args.out] if args.out else []) + ([str(DATA_DIR / f"{RESULTS_NAME}.json")] if args.save else []):
-        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-        with open(path, "w") as handle:
-            handle.write(json.dumps(result, indent=1, default=json_default) + "\n")
-        print(f"saved {path}")
+    write_results(result, RESULTS_NAME, args.out, args.save)
     return 0
 
 

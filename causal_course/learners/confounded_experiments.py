@@ -16,10 +16,10 @@ import time
 
 import numpy as np
 
-from causal_course.learners.explanation_task import ExperimentingAgent, ExplanationTaskConfig, play
+from causal_course.learners.explanation_task import ExperimentingAgent, ExplanationTaskConfig, heads_loss, play
 from causal_course.torch_setup import F, set_threads, torch
 from causal_course.validation import check_choice, check_integer, invalid
-from causal_course.worlds.odd_one_out import N_DIMENSIONS, N_OBJECTS
+from causal_course.worlds.odd_one_out import N_OBJECTS
 from causal_course.worlds.odd_one_out_confounded_experiments import (
     EXPLAINED,
     confounded_experiment_episodes,
@@ -38,13 +38,8 @@ def _check_explained(explained):
 
 def confounded_explanation_loss(model: ExperimentingAgent, episodes, played: dict, explained: str) -> torch.Tensor:
     """Cross-entropy of both explanation heads after every trial, ties named ``explained`` (lesson 06)."""
-    targets = explanation_targets(episodes, played["picks"], EXPLAINED[explained])
-    hidden = played["explanation_hidden"]
-    trials = hidden.shape[1]
-    rule = torch.as_tensor(np.repeat(targets["rule"][:, None], trials, axis=1))
-    picked = torch.as_tensor(targets["picked"])
-    return (F.cross_entropy(model.explain_rule(hidden).reshape(-1, N_DIMENSIONS), rule.reshape(-1))
-            + F.cross_entropy(model.explain_picked(hidden).reshape(-1, N_DIMENSIONS + 1), picked.reshape(-1)))
+    return heads_loss(model, explanation_targets(episodes, played["picks"], EXPLAINED[explained]),
+                      played["explanation_hidden"])
 
 
 def greedy_picks(model: ExperimentingAgent, episodes) -> np.ndarray:

@@ -151,8 +151,15 @@ def play(model: ExperimentingAgent, episodes: ExperimentEpisodes, rng: np.random
 
 def explanation_loss(model: ExperimentingAgent, episodes: ExperimentEpisodes, played: dict) -> torch.Tensor:
     """Cross-entropy of both explanation heads after every trial (lesson 05)."""
-    targets = explanation_targets(episodes, played["picks"])
-    hidden = played["explanation_hidden"]
+    return heads_loss(model, explanation_targets(episodes, played["picks"]), played["explanation_hidden"])
+
+
+def heads_loss(model: ExperimentingAgent, targets: dict, hidden: torch.Tensor) -> torch.Tensor:
+    """Cross-entropy of the rule head and the picked-dimension head on ``targets`` after every trial (lesson 05).
+
+    ``targets`` holds ``"rule"`` ``(n,)`` and ``"picked"`` ``(n, trials)``; ``hidden`` is the state after each
+    trial's feedback, ``(n, trials, width)``.
+    """
     trials = hidden.shape[1]
     rule = torch.as_tensor(np.repeat(targets["rule"][:, None], trials, axis=1))
     picked = torch.as_tensor(targets["picked"])
