@@ -38,6 +38,7 @@ STREAMS = {
     "lm_corpus": 20,  # lesson 08: the documents of the language model's training corpus
     "lm_batches": 21,  # lesson 08: which documents make each training batch
     "lm_actions": 22,  # lesson 08: the environment's noise while the language model acts in a test
+    "lm_probe": 23,  # lesson 08: held-out notes the model predicts readings for; tie-breaks of content orderings
 }
 
 

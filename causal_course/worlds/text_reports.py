@@ -301,7 +301,7 @@ def observer_episodes(n_episodes: int, rng: np.random.Generator, split: str = "t
 
 def build_corpus(rng: np.random.Generator, n_documents: int, shares: dict | None = None, explanations: bool = False,
                  names=DEFAULT_NAMES, headers: dict | None = None, split: str = "train", env: str = "standard",
-                 decimals: int = 1, recap: bool = False, goals: int = 1) -> Corpus:
+                 decimals: int = 1, recap: bool = False, goals: int = 1, name_order: str | None = None) -> Corpus:
     """A shuffled corpus of ``n_documents`` documents, the kinds in the given ``shares`` (lesson 08).
 
     ``shares``: ``{kind: share}`` over :data:`KINDS` (default: experimenters' notes only); counts are
@@ -315,7 +315,10 @@ def build_corpus(rng: np.random.Generator, n_documents: int, shares: dict | None
     experimenters, the logged-evidence rule for observers), so the goal choice is a larger share of
     the text. The extra goals change no structure, so the split of the worlds is unchanged; unlike
     the first target, an extra one may be a dial nothing moves (then the writer's choice follows the
-    noise).
+    noise). ``name_order``: None (the dials as sampled) or one of :data:`NAME_ORDERS`: the dials of
+    every world renumbered so that the names follow its causal order (``"causes_first"``: a dial
+    only ever causes dials named after it, as rain causes wet grass) or the reverse
+    (``"effects_first"``), see :func:`order_worlds`; the content effects of lesson 08.
     """
     rng = check_rng(rng)
     n_documents = check_n_samples(n_documents, "n_documents")
@@ -328,6 +331,8 @@ def build_corpus(rng: np.random.Generator, n_documents: int, shares: dict | None
     decimals = check_decimals(decimals)
     recap = check_bool(recap, "recap")
     goals = check_integer(goals, "goals", 1, N_VARIABLES - 1, fix="pass goals=1 (one goal per report) to 4")
+    if name_order is not None:
+        check_choice(name_order, NAME_ORDERS, "name_order")
     counts = kind_counts(n_documents, shares)
     order = rng.permutation(n_documents)
     texts = [""] * n_documents
@@ -343,7 +348,10 @@ def build_corpus(rng: np.random.Generator, n_documents: int, shares: dict | None
             for position in positions:
                 texts[position] = write_distractor(rng, names=names, header=headers["distractor"])
             continue
-        batch = (expert_episodes if kind == "experimenter" else observer_episodes)(count, rng, split, env)
+        if name_order is None:
+            batch = (expert_episodes if kind == "experimenter" else observer_episodes)(count, rng, split, env)
+        else:
+            batch = ordered_episodes(kind, count, rng, name_order, split, env)
         episodes[kind] = batch
         more = _more_goals(batch, kind, goals, rng)
         for position, row in zip(positions, range(count)):
@@ -351,6 +359,63 @@ def build_corpus(rng: np.random.Generator, n_documents: int, shares: dict | None
                                            batch.goal_action[row], headers[kind], names, explanations, decimals, recap,
                                            [(int(t[row]), int(g[row])) for t, g in more])
     return Corpus(texts, kinds.astype(str), episodes, rows)
+
+
+NAME_ORDERS = ("causes_first", "effects_first")
+
+
+def order_worlds(worlds, target, rng: np.random.Generator, name_order: str = "causes_first"):
+    """``(worlds, target)`` renumbered so that each world's causal order runs along its dials' names (lesson 08).
+
+    ``"causes_first"``: dial 0 (the first name) has no cause among the others, and every edge goes
+    from an earlier name to a later one (the names tell the causal order, as "rain, grass, path"
+    does); ``"effects_first"``: every edge goes from a later name to an earlier one (the names
+    contradict it). Same structures, same targets, only the numbering changes: a dial's number is
+    its rank by number of ancestors (fewer first), ties broken at random with ``rng``.
+
+    >>> import numpy as np
+    >>> from causal_course.worlds.dag_episodes import as_worlds
+    >>> weights = np.zeros((1, 5, 5)); weights[0, 4, 2] = 1.0  # X4 -> X2
+    >>> worlds, target = order_worlds(as_worlds(weights), np.array([2]), np.random.default_rng(0))
+    >>> bool(np.triu(worlds.weights[0], 1).any() and not np.tril(worlds.weights[0]).any()), worlds.weights[0][:, target[0]].any()
+    (True, True)
+    """
+    from causal_course.worlds.dag_episodes import Worlds, ancestry, as_worlds
+
+    check_choice(name_order, NAME_ORDERS, "name_order")
+    rng = check_rng(rng)
+    worlds = as_worlds(worlds)
+    target = np.asarray(target)
+    n = len(worlds)
+    depth = ancestry(worlds.weights).sum(axis=1)  # ancestors of each dial (a cause always has fewer than its effect)
+    if name_order == "effects_first":
+        depth = -depth
+    order = np.lexsort((rng.random((n, N_VARIABLES)), depth), axis=1)  # order[b, new] = old dial
+    rows = np.arange(n)[:, None]
+    weights = worlds.weights[rows[:, :, None], order[:, :, None], order[:, None, :]]
+    effects = worlds.effects[rows[:, :, None], order[:, :, None], order[:, None, :]]
+    renumbered = Worlds(weights, worlds.noise_sd[rows, order], worlds.hidden_weights[rows, order], worlds.env, effects)
+    new_target = np.argmax(order == target[:, None], axis=1)
+    return renumbered, new_target
+
+
+def ordered_episodes(kind: str, n_episodes: int, rng: np.random.Generator, name_order: str = "causes_first",
+                     split: str = "train", env: str = "standard"):
+    """Experimenters' or observers' notes in worlds renumbered by :func:`order_worlds` (lesson 08)."""
+    from causal_course.worlds.dag_episodes import EpisodeBatch, expert_exploration
+
+    check_choice(kind, ("experimenter", "observer"), "kind")
+    worlds, target = sample_worlds(n_episodes, rng, split, env)
+    worlds, target = order_worlds(worlds, target, rng, name_order)
+    if kind == "experimenter":
+        actions = expert_exploration(len(target), rng)
+        values = run_exploration(worlds, actions, rng)
+        goal = goal_from_estimates(estimated_effects(actions, values), target)
+    else:
+        actions = np.zeros((len(target), N_VARIABLES), dtype=np.int64)
+        values = run_exploration(worlds, actions, rng)
+        goal = goal_from_logged_evidence(actions, values, target, rng)
+    return EpisodeBatch(worlds.weights, worlds.effects, target, actions, values, goal, worlds)
 
 
 def _more_goals(batch, kind: str, goals: int, rng: np.random.Generator) -> list:
