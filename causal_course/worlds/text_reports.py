@@ -377,7 +377,7 @@ def order_worlds(worlds, target, rng: np.random.Generator, name_order: str = "ca
     >>> from causal_course.worlds.dag_episodes import as_worlds
     >>> weights = np.zeros((1, 5, 5)); weights[0, 4, 2] = 1.0  # X4 -> X2
     >>> worlds, target = order_worlds(as_worlds(weights), np.array([2]), np.random.default_rng(0))
-    >>> bool(np.triu(worlds.weights[0], 1).any() and not np.tril(worlds.weights[0]).any()), worlds.weights[0][:, target[0]].any()
+    >>> bool(np.triu(worlds.weights[0], 1).any() and not np.tril(worlds.weights[0]).any()), bool(worlds.weights[0][:, target[0]].any())
     (True, True)
     """
     from causal_course.worlds.dag_episodes import Worlds, ancestry, as_worlds
