@@ -43,3 +43,28 @@ def load_pretrained(name: str = "passive_transformer_seed0", folder: Path = DATA
     return model, metadata
 
 
+
+
+LESSON_LANGUAGE_MODEL = "language_model_mixed_seed0"
+
+
+def load_language_model(name: str = LESSON_LANGUAGE_MODEL, folder: Path = DATA_DIR):
+    """``(model, tokenizer, metadata)``: a language model shipped with the course, ready to act (lesson 08).
+
+    ``NAME.pt`` is a checkpoint written by ``benchmarks/language_model.py --lesson-model --save``
+    (:func:`~causal_course.learners.language_model.save_checkpoint`); its metadata holds the
+    tokenizer it was trained with and how it was trained (condition, seed, design).
+    """
+    from causal_course.learners.language_model import load_checkpoint
+    from causal_course.learners.tokenizer import Tokenizer
+
+    path = folder / f"{name}.pt"
+    if not path.exists():
+        available = sorted(p.stem for p in folder.glob("language_model*.pt")) if folder.exists() else []
+        raise FileNotFoundError(
+            f"no language model named {name!r} in {folder} (available: {available}); "
+            "train it with `python benchmarks/language_model.py --lesson-model --save`."
+        )
+    model, state = load_checkpoint(path)
+    metadata = state["metadata"]
+    return model, Tokenizer.from_spec(metadata["tokenizer"]), metadata
