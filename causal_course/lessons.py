@@ -149,6 +149,19 @@ LESSONS = (
                'connect DAgger to training language models on their **own generations** (on-policy distillation, RLHF), and say where the analogy stops.',
            ),
            minutes=60, exercise_minutes=30, exercises=('7.1', '7.2', '7.3', '7.4')),
+    Lesson(number=8, slug='08_language_models', title='Language models as passive learners',
+           heading='Language models as passive learners: a tiny language model learns to experiment from written notes',
+           question='Can a language model, trained only on text others wrote, learn to experiment, and what do prompts, explanations and content do to it?',
+           summary="experiments written as English notes; a tiny GPT trained from scratch on them acts as an experimenter in new worlds; mixtures of experimenters' and observers' notes, prompts that select the strategy, explanations, what the model foresees after setting a dial, content effects; causal parrots, RLHF",
+           objectives=(
+               'say what in web text is **interventional** (reports of experiments, tried-and-changed recipes, debugging threads) and what is only observational;',
+               "train a tiny **GPT** from scratch on written experimenters' notes, and run it as an **agent** that writes its own actions, parsed into interventions;",
+               "measure what a mixture of experimenters' and observers' notes teaches, and how a **prompt** (the notes' header) selects the strategy, as paired differences over seeds;",
+               'test whether **explanation** sentences help at equal compute, and what the model foresees after "I set B to 5:" against after "I looked at the dials:";',
+               'measure a **content effect**: dial names whose causal order is always the same, and new worlds that agree with or contradict them;',
+               'ground the "causal parrots" debate in these figures, and connect RLHF and training on a model\'s own generations to lesson 07.',
+           ),
+           minutes=60, exercise_minutes=35, exercises=('8.1', '8.2', '8.3', '8.4')),
 )
 
 
