@@ -117,7 +117,7 @@ def main() -> dict:
     parser.add_argument("--lane", action="store_true", help="train and measure runs not yet claimed in --run-dir")
     parser.add_argument("--merge", action="store_true", help="summarise the runs in --run-dir")
     parser.add_argument("--lesson-model", action="store_true", help="train the lesson's cached model")
-    parser.add_argument("--fast", action="store_true", help="a smoke run: tiny corpus, 30 steps, small tests")
+    parser.add_argument("--fast", action="store_true", help="a smoke run: tiny corpus, 10 steps, small tests")
     parser.add_argument("--save", action="store_true", help="write the results (and weights) into causal_course/data")
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--conditions", nargs="+", default=list(CONDITIONS), choices=list(CONDITIONS))

@@ -25,8 +25,19 @@ class ExperimentCommand:
     experiment that runs one seed per call, so ``--seeds N`` runs it N times and summarises.
     """
 
-    def __init__(self, function: str, options=(), per_seed: bool = False, seeds_parameter: str | None = None):
+    def __init__(self, function: str, options=(), per_seed: bool = False, seeds_parameter: str | None = None,
+                 formatter: str | None = None):
         self.function, self.options, self.per_seed, self.seeds_parameter = function, tuple(options), per_seed, seeds_parameter
+        self.formatter = formatter  # "module.function" turning the result into text tables (default: format_experiment)
+
+    def format(self, result) -> str:
+        """The result as text: the study's own tables if it has a formatter, else :func:`format_experiment`."""
+        if self.formatter is None:
+            return format_experiment(result)
+        import importlib
+
+        module_name, _, function_name = self.formatter.rpartition(".")
+        return getattr(importlib.import_module(f"causal_course.studies.{module_name}"), function_name)(result)
 
     def run(self, seed: int, fast: bool, n_seeds: int | None = None, env: str | None = None,
             shares: list | None = None) -> dict:
@@ -49,7 +60,7 @@ class ExperimentCommand:
         return summarise_seeds(runs)
 
 
-# name -> ExperimentCommand; one per lesson experiment (lessons 02 to 07)
+# name -> ExperimentCommand; one per lesson experiment (lessons 02 to 08)
 EXPERIMENTS = {
     "structure": ExperimentCommand("structure.structure", ("seeds",), seeds_parameter="n_seeds"),
     "passive": ExperimentCommand("passive.passive", ("env", "seeds"), per_seed=True),
@@ -62,6 +73,8 @@ EXPERIMENTS = {
     "confounding": ExperimentCommand("confounded_generalisation.confounding", ("seeds",), seeds_parameter="n_seeds"),
     "dagger": ExperimentCommand("imitation.dagger", ("seeds",), seeds_parameter="n_seeds"),
     "return-conditioning": ExperimentCommand("imitation.return_conditioning", ("seeds",), seeds_parameter="n_seeds"),
+    "language-model": ExperimentCommand("language_model.language_model", ("seeds",), seeds_parameter="n_seeds",
+                                        formatter="language_model.format_tables"),
 }
 
 
@@ -283,8 +296,11 @@ def _command_experiment(args, extra) -> int:
     if args.json:
         print(json.dumps(result, default=json_default))
     else:
-        print(format_experiment(result))
+        print(experiment.format(result))
     return 0
+
+
+PER_RUN_KEYS = ("runs",)  # every run's raw measurements: in --json only, the text shows the summary
 
 
 def format_experiment(result: dict) -> str:
@@ -319,7 +335,7 @@ def format_experiment(result: dict) -> str:
         lines.append(f"  seeds                  {result['seeds']}   (mean [95 % interval])")
         result = result["summary"]
     table({k: v for k, v in result.items() if k != "experiment" and not isinstance(v, dict)}, 2)
-    table({k: v for k, v in result.items() if isinstance(v, dict)}, 2)
+    table({k: v for k, v in result.items() if isinstance(v, dict) and k not in PER_RUN_KEYS}, 2)
     return "\n".join(lines)
 
 

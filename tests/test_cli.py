@@ -316,3 +316,24 @@ def test_every_experiment_command_names_a_study_function():
     for name, command in EXPERIMENTS.items():
         module, _, function = command.function.rpartition(".")
         assert callable(getattr(importlib.import_module(f"causal_course.studies.{module}"), function, None)), name
+
+
+@pytest.mark.slow
+def test_experiment_language_model_prints_its_tables():
+    """Lesson 08: --seeds 2 --json gives every condition's runs, paired differences and the content effect; the text tables read them."""
+    from causal_course.studies.language_model import CONDITIONS, format_tables
+
+    result = run("experiment", "language-model", "--fast", "--json", "--seeds", "2", "--seed", "3")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["experiment"] == "language-model" and set(data["runs"]) == set(CONDITIONS)
+    assert all(data["seeds"][c] == [3, 4] and [r["seed"] for r in data["runs"][c]] == [3, 4] for c in CONDITIONS)
+    difference = data["summary"]["differences"]["mixed_prompt_experimenter_minus_observer"]["heldout"]
+    runs = data["runs"]["mixed"]
+    expected = [r["acting"]["experimenter"]["heldout"]["reward"] - r["acting"]["observer"]["heldout"]["reward"] for r in runs]
+    assert difference["values"] == pytest.approx(expected, abs=1e-4) and isinstance(difference["excludes_zero"], bool)
+    assert len(data["summary"]["content"]["agree_minus_contradict"]["values"]) == 2
+    text = format_tables(data)
+    for heading in ("1. Reward by corpus", "2. Prompts", "3. Paired differences", "4. Foreseen readings", "5. Content"):
+        assert heading in text
+    assert "runs" not in text.split("\n")[0]

@@ -46,9 +46,9 @@ TEST_SETS = ("in_distribution", "heldout", "critical")
 BASELINES = ("correlational", "regression_5_samples", "causal_inference", "memorising")
 
 # The design of every run (lesson 08's feasibility runs 3 and 6: recap, lr 1e-2, batch 32, one thread).
-DESIGN = {"documents": 100_000, "steps": 2400, "batch": 32, "lr": 1e-2, "width": 64, "layers": 2, "heads": 4,
+DESIGN = {"documents": 100_000, "steps": 4000, "batch": 32, "lr": 1e-2, "width": 64, "layers": 2, "heads": 4,
           "context": 224, "decimals": 1, "recap": True, "test": 1000, "probe": 500}
-FAST = {"documents": 2000, "steps": 30, "test": 60, "probe": 40}
+FAST = {"documents": 1000, "steps": 10, "test": 40, "probe": 20}
 
 
 def condition_corpus(condition: str, seed: int, n_documents: int, decimals: int = 1, recap: bool = True):
@@ -343,3 +343,74 @@ def summarise_runs(runs: dict) -> dict:
         summary["content"] = {"agree": interval_record(agree), "contradict": interval_record(contradict),
                               "agree_minus_contradict": paired_record(agree, contradict)}
     return summary
+
+
+def language_model(seed: int = 0, fast: bool = False, n_seeds: int | None = None, n_threads: int = 1):
+    """Lesson 08: every condition of the study over seeds, paired (``experiment language-model``).
+
+    Runs :func:`run` for each of :data:`CONDITIONS` and seeds ``seed, seed + 1, ...`` in turn on
+    ``n_threads`` threads: about 5 minutes of one core per run at the full design, so the default 5
+    seeds take about two hours (``benchmarks/language_model.py`` runs the same runs in two lanes
+    and caches them). ``fast``: a smoke run (2 seeds, a tiny corpus, 10 steps; meaningless figures).
+    """
+    from causal_course.config import budget
+    from causal_course.studies.common import _check_run
+    from causal_course.studies.records import LanguageModelResult
+
+    seed, fast = _check_run(seed, fast, n_seeds=n_seeds, n_threads=n_threads)
+    n_seeds = n_seeds or budget(5, 2, fast)
+    design = {**DESIGN, **{key: budget(DESIGN[key], value, fast) for key, value in FAST.items()}}
+    seeds = [seed + k for k in range(n_seeds)]
+    runs = {condition: {s: run(condition, s, design, n_threads) for s in seeds} for condition in CONDITIONS}
+    return LanguageModelResult(design=design, seeds={c: seeds for c in CONDITIONS}, summary=summarise_runs(runs),
+                               runs={c: [runs[c][s] for s in seeds] for c in CONDITIONS})
+
+
+def format_tables(result) -> str:
+    """The study's tables as text, mean [95 % interval] over seeds (``causal-course experiment language-model``) (lesson 08)."""
+    from causal_course.statistics import format_interval
+
+    result = dict(result)
+    summary, lines = result["summary"], [f"experiment language-model: seeds {result['seeds']}"]
+    acting = summary["acting"]
+    runs = [run for condition, rows in result["runs"].items() if condition != "content" for run in rows]
+    header = f"{'':<42}" + "".join(f"{name:<24}" for name in TEST_SETS)
+
+    def row(label, records, key="reward"):
+        lines.append(f"{label:<42}" + "".join(f"{format_interval(records[t][key]):<24}" for t in TEST_SETS))
+
+    lines += ["", "1. Reward by corpus (prompt: Notes of an experimenter.)", header]
+    for condition in (*MIXTURE, "explanations"):
+        if condition in acting:
+            row(condition, acting[condition]["experimenter"])
+            if condition == "experimenter":
+                row("  (sampled)", acting[condition]["experimenter_sampled"])
+    for name in BASELINES:
+        if runs:
+            lines.append(f"{'baseline: ' + name:<42}" + "".join(
+                f"{np.mean([r['baselines'][name][t] for r in runs]):<24.3f}" for t in TEST_SETS))
+    if "mixed" in acting:
+        lines += ["", "2. Prompts, half-and-half model: reward, then share of exploration steps that only look", header]
+        for prompt in PROMPTS:
+            row(f"reward, {prompt}", acting["mixed"][prompt])
+        for prompt in PROMPTS:
+            row(f"looks, {prompt}", acting["mixed"][prompt], "observe_share")
+        for prompt in PROMPTS:
+            row(f"unparseable, {prompt}", acting["mixed"][prompt], "unparseable_share")
+    lines += ["", "3. Paired differences of reward (same seeds, same test episodes)", header]
+    for label, rows in summary["differences"].items():
+        lines.append(f"{label:<42}" + "".join(f"{format_interval(rows[t]):<24}" for t in TEST_SETS))
+    if summary["predictions"]:
+        lines += ["", "4. Foreseen readings in held-out worlds: mean absolute error (model; rule only; true structure)"]
+        for condition, kinds in summary["predictions"].items():
+            for kind, parts in kinds.items():
+                for part, records in parts.items():
+                    lines.append(f"{condition:<14}{kind + ' notes, ' + part:<34}{format_interval(records['model']):<24}"
+                                 f"{records['rule_only']['mean']:<8.3f}{records['true_structure']['mean']:.3f}")
+    if summary["content"]:
+        content = summary["content"]
+        lines += ["", "5. Content effect (dials named rain, grass, path, shoes, floor): reward",
+                  f"{'names agree with the causal order':<42}{format_interval(content['agree'])}",
+                  f"{'names contradict it':<42}{format_interval(content['contradict'])}",
+                  f"{'agree minus contradict (paired)':<42}{format_interval(content['agree_minus_contradict'])}"]
+    return "\n".join(lines)

@@ -324,3 +324,25 @@ class ConfoundedExperimentsResult(StudyResult):
 RECORDS = {record.experiment: record for record in (
     PassiveResult, VariantsResult, CuesResult, MixturesResult, ExplanationsResult, ConfoundingResult, StructureResult,
     DaggerStudyResult, ReturnConditioningResult, ExplanationsTaskResult, ConfoundedExperimentsResult)}
+
+
+@dataclass(frozen=True)
+class LanguageModelResult(StudyResult):
+    """``experiment language-model`` (lesson 08): tiny language models trained on written notes, over seeds.
+
+    ``design``: the run design (corpus size, steps, batch, ...); ``seeds[condition]``: the seeds
+    run. ``summary`` (:func:`causal_course.studies.language_model.summarise_runs`): ``acting``
+    (interval records of reward and how the model explored, per condition, prompt and test set),
+    ``differences`` (paired records by seed), ``predictions`` (errors of foreseen readings) and
+    ``content`` (agree, contradict, their paired difference). ``runs[condition]``: each seed's
+    full measurements, in seed order. ``lesson_model``: the lesson's longer-trained model, measured
+    the same way (from ``benchmarks/language_model.py --lesson-model``), when cached.
+    """
+
+    experiment: ClassVar[str] = "language-model"
+    optional: ClassVar[tuple] = ("lesson_model",)
+    design: dict
+    seeds: dict
+    summary: dict
+    runs: dict
+    lesson_model: dict | None = None
