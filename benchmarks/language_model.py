@@ -6,7 +6,8 @@ Usage (from the course folder):
     .venv/bin/python benchmarks/language_model.py --lane &            # each claims the next one not taken
     .venv/bin/python benchmarks/language_model.py --merge --save      # summary -> causal_course/data
 
-    .venv/bin/python benchmarks/language_model.py --lesson-model --save   # the lesson's cached model
+    .venv/bin/python benchmarks/language_model.py --lesson-model --save   # the lesson's cached models:
+    .venv/bin/python benchmarks/language_model.py --lesson-model --condition mixed --save
     .venv/bin/python benchmarks/language_model.py --fast                  # a smoke run of every piece (seconds)
 
 A **run** (``causal_course.studies.language_model.run``) trains one GPT from scratch on one
@@ -14,8 +15,9 @@ condition's corpus and seed for ``--steps`` steps of 32 documents on one thread 
 every condition), then measures it on the seed's test episodes. Runs are written to ``--run-dir``
 one JSON file each, so lanes can be stopped and started again; ``--merge`` summarises those
 present (seeds present in every condition compared) with 95 % intervals and paired differences.
-``--lesson-model`` trains the model the lesson loads (the mixed corpus, seed 0, ``--lesson-steps``)
-and saves its weights beside the results. Prints JSON: figures, not a test.
+``--lesson-model`` trains a model the lesson loads (seed 0, ``--lesson-steps``, on experimenters'
+notes, or with ``--condition mixed`` half and half) and with ``--save`` saves its weights beside
+the results (``--save-weights`` copies already trained ones). Prints JSON: figures, not a test.
 """
 
 from __future__ import annotations
@@ -41,8 +43,11 @@ from causal_course.studies.language_model import (  # noqa: E402
     train_run,
 )
 
-LESSON_MODEL = "language_model_mixed_seed0"
 LESSON_STEPS = 6578  # feasibility run 6: about 10 minutes of one core
+
+
+def lesson_model_name(condition: str) -> str:
+    return f"language_model_{condition}_seed0"
 
 
 def _runs_wanted(seeds: int, conditions) -> list:
@@ -75,19 +80,17 @@ def merge(args) -> dict:
     result = {"experiment": "language-model", "design": {**DESIGN, "steps": args.steps},
               "seeds": {c: sorted(r) for c, r in runs.items()}, "summary": summarise_runs(runs),
               "runs": {c: [r[s] for s in sorted(r)] for c, r in runs.items()}}
-    lesson = Path(args.run_dir) / f"{LESSON_MODEL}.json"
-    if lesson.exists():
-        result["lesson_model"] = json.loads(lesson.read_text())
+    lessons = {condition: Path(args.run_dir) / f"{lesson_model_name(condition)}.json" for condition in ("experimenter", "mixed")}
+    result["lesson_model"] = {condition: json.loads(path.read_text()) for condition, path in lessons.items() if path.exists()}
     return result
 
 
 def lesson_model(args) -> dict:
-    from causal_course.learners.language_model import load_checkpoint, save_checkpoint
-
     folder = Path(args.run_dir)
     folder.mkdir(parents=True, exist_ok=True)
     design = {"steps": args.lesson_steps}
-    checkpoint = folder / f"{LESSON_MODEL}.ckpt"  # resumable while training
+    name = lesson_model_name(args.condition)
+    checkpoint = folder / f"{name}.ckpt"  # resumable while training
     from causal_course.learners.evaluation import make_test_sets
     from causal_course.learners.language_agent import evaluate_language_agent
     from causal_course.seeds import stream
@@ -101,15 +104,27 @@ def lesson_model(args) -> dict:
     from causal_course.learners.tokenizer import Tokenizer
 
     tokenizer = Tokenizer.for_reports(decimals=DESIGN["decimals"])
-    model, tokenizer, info = train_run("mixed", 0, design, n_threads=args.threads, progress=args.progress,
+    model, tokenizer, info = train_run(args.condition, 0, design, n_threads=args.threads, progress=args.progress,
                                        checkpoint=checkpoint, callback=curve, callback_every=500,
                                        checkpoint_every=500)
-    result = {**info, **measure_run(model, tokenizer, "mixed", 0, design)}
-    (folder / f"{LESSON_MODEL}.json").write_text(json.dumps(result) + "\n")
+    result = {**info, **measure_run(model, tokenizer, args.condition, 0, design)}
+    (folder / f"{name}.json").write_text(json.dumps(result) + "\n")
     if args.save:
-        _, state = load_checkpoint(checkpoint)
-        save_checkpoint(DATA_DIR / f"{LESSON_MODEL}.pt", model, None, None, None, state["metadata"])
+        save_weights(checkpoint, DATA_DIR / f"{name}.pt")
     return result
+
+
+def save_weights(checkpoint, path) -> None:
+    """The lesson's copy of a trained checkpoint: config, weights and metadata (no optimiser, no data order)."""
+    from causal_course.learners.language_model import load_checkpoint, save_checkpoint
+
+    model, state = load_checkpoint(checkpoint)
+    done, planned = state["history"]["steps"][-1], state["metadata"]["design"]["steps"]
+    if done < planned:
+        print(f"not saved: {checkpoint} has {done} of its {planned} steps (resume it with --lesson-model)")
+        return
+    save_checkpoint(path, model, None, None, None, state["metadata"])
+    print(f"saved {path}")
 
 
 def main() -> dict:
@@ -123,6 +138,10 @@ def main() -> dict:
     parser.add_argument("--conditions", nargs="+", default=list(CONDITIONS), choices=list(CONDITIONS))
     parser.add_argument("--steps", type=int, default=DESIGN["steps"])
     parser.add_argument("--lesson-steps", type=int, default=LESSON_STEPS)
+    parser.add_argument("--condition", default="experimenter", choices=["experimenter", "mixed"],
+                        help="the corpus of the lesson's model (--lesson-model): experimenters' notes, or half and half")
+    parser.add_argument("--save-weights", action="store_true",
+                        help="copy the lesson models trained in --run-dir into causal_course/data (no retraining)")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--progress", action="store_true")
     parser.add_argument("--run-dir", default="build/lm_runs")
@@ -136,6 +155,12 @@ def main() -> dict:
         return result
     if args.lane:
         lane(args)
+        return {}
+    if args.save_weights:
+        for condition in ("experimenter", "mixed"):
+            checkpoint = Path(args.run_dir) / f"{lesson_model_name(condition)}.ckpt"
+            if checkpoint.exists():
+                save_weights(checkpoint, DATA_DIR / f"{lesson_model_name(condition)}.pt")
         return {}
     if args.lesson_model:
         result = lesson_model(args)

@@ -28,13 +28,12 @@ EDGES = (
     (5, 6, "explanations\npick a feature"),
     (3, 7, "imitators\nthat act"),
     (4, 7, "source tags ~\nreturn-conditioning"),
-)
-
-# Edges to lessons being written: drawn once the registry lists both ends.
-PLANNED_EDGES = (
     (3, 8, "a language model\nreads experiments"),
     (7, 8, "on-policy data,\nRLHF"),
 )
+
+# Edges to lessons being written: drawn once the registry lists both ends (none at present).
+PLANNED_EDGES = ()
 
 # lesson -> (x, y) of its box's centre, in inches from the top-left of the drawing area; rows from the top.
 POSITIONS = {
