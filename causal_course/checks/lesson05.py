@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from causal_course.checks import CheckFailed, CheckResult, Exercise, as_number
+from causal_course.checks.intervals import paired_interval_mistake
 from causal_course.learners.explanations import explanation_targets
 from causal_course.worlds.dag_episodes import expert_episodes
 
@@ -84,8 +85,6 @@ def _as_interval(answer, what: str) -> tuple[float, float, float]:
 
 
 def check_paired_interval(paired_interval) -> CheckResult:
-    from causal_course.statistics import paired_difference, t_quantile_95
-
     rng = np.random.default_rng(54)
     for n in (8, 5, 12, 3):
         seed_effect = rng.normal(0.8, 0.1, n)  # what a seed shares between the two conditions
@@ -93,32 +92,9 @@ def check_paired_interval(paired_interval) -> CheckResult:
         b = seed_effect + rng.normal(0.0, 0.02, n)
         as_given = (a.tolist(), b.tolist()) if n % 2 else (a.copy(), b.copy())  # lists too: cached values are lists
         mean, low, high = _as_interval(paired_interval(*as_given), "paired_interval")
-        truth = paired_difference(a, b)
-        if np.allclose([mean, low, high], [truth["mean"], truth["low"], truth["high"]], atol=1e-6):
-            continue
-        d = a - b
-        if abs(mean + truth["mean"]) < 1e-6:
-            raise CheckFailed("the sign is reversed: the difference is a - b (the first condition minus the second).")
-        if abs(mean - truth["mean"]) > 1e-6:
-            raise CheckFailed("the mean is not the mean of the per-seed differences a - b.")
-        half = (high - low) / 2
-        unpaired = t_quantile_95(n - 1) * np.sqrt(a.var(ddof=1) / n + b.var(ddof=1) / n)
-        if abs(half - unpaired) < 1e-6 or half > 3 * (truth["high"] - truth["mean"]):
-            raise CheckFailed("this interval treats the two conditions as independent samples. Seed k of both shares "
-                              "its initial weights and test episodes: take the differences a[k] - b[k] first, then "
-                              "the interval of their mean.")
-        se = d.std(ddof=1) / np.sqrt(n)
-        if abs(half - 1.96 * se) < 1e-6:
-            raise CheckFailed(f"with {n} seeds use Student's t quantile (t_quantile_95(n - 1)), not 1.96: "
-                              "a normal quantile is too narrow for so few seeds.")
-        if abs(half - t_quantile_95(n - 1) * d.std(ddof=0) / np.sqrt(n)) < 1e-6:
-            raise CheckFailed("use the sample standard deviation (ddof=1) of the differences.")
-        if abs(half - t_quantile_95(n - 1) * d.std(ddof=1)) < 1e-6:
-            raise CheckFailed("that is the spread of single differences; the interval of the *mean* divides the "
-                              "standard deviation by sqrt(n).")
-        if abs(half - t_quantile_95(n) * se) < 1e-6:
-            raise CheckFailed("the t quantile has n - 1 degrees of freedom, not n.")
-        raise CheckFailed(f"the interval for {n} seeds should be mean ± t_quantile_95(n - 1) * sd(a - b, ddof=1) / sqrt(n).")
+        mistake = paired_interval_mistake(mean, low, high, a, b)
+        if mistake:
+            raise CheckFailed(mistake)
     return CheckResult(True, "you compare two conditions the way the course does: paired by seed, with a t interval.")
 
 
