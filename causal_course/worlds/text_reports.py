@@ -418,6 +418,35 @@ def ordered_episodes(kind: str, n_episodes: int, rng: np.random.Generator, name_
     return EpisodeBatch(worlds.weights, worlds.effects, target, actions, values, goal, worlds)
 
 
+def careful_episodes(n_episodes: int, rng: np.random.Generator, split: str = "train", env: str = "standard"):
+    """Notes of a careful experimenter, who looks at the dials once before each experiment (lesson 08).
+
+    Ten steps per episode: a look (action 0), then setting a dial to 5 (action ``i + 1``), five
+    times, every dial once in a random order. The goal choice is the one these notes justify: the
+    dial whose setting moved the target most *from the look just before* (the sign of that change
+    picks +5 or -5). Exercise 8.1 of lesson 08 writes these notes as a new kind of document.
+
+    >>> import numpy as np
+    >>> batch = careful_episodes(3, np.random.default_rng(0))
+    >>> batch.actions.shape, bool((batch.actions[:, 0::2] == 0).all()), sorted(batch.actions[0, 1::2].tolist())
+    ((3, 10), True, [1, 2, 3, 4, 5])
+    """
+    from causal_course.worlds.dag_episodes import INTERVENTION_VALUE, EpisodeBatch, expert_exploration
+
+    rng = check_rng(rng)
+    worlds, target = sample_worlds(n_episodes, rng, split, env)
+    n = len(target)
+    order = expert_exploration(n, rng)
+    actions = np.zeros((n, 2 * N_VARIABLES), dtype=np.int64)
+    actions[:, 1::2] = order
+    values = run_exploration(worlds, actions, rng)
+    change = values[:, 1::2] - values[:, 0::2]  # (n, experiment, dial): after setting minus the look before
+    estimate = np.empty((n, N_VARIABLES, N_VARIABLES))
+    estimate[np.arange(n)[:, None], order - 1] = change / INTERVENTION_VALUE
+    goal = goal_from_estimates(estimate, target)
+    return EpisodeBatch(worlds.weights, worlds.effects, target, actions, values, goal, worlds)
+
+
 def _more_goals(batch, kind: str, goals: int, rng: np.random.Generator) -> list:
     """``goals - 1`` pairs ``(targets, goal_actions)`` of arrays: other targets of the same notes, answered as ``kind`` would."""
     if goals == 1 or len(batch.target) == 0:
