@@ -39,6 +39,30 @@ def test_tensors_arrive_as_arrays_and_odd_objects_as_unsupported():
     assert isinstance(roundtrip({(1, 2): 3}), Unsupported)
 
 
+def test_worlds_round_trip_field_by_field_even_when_they_break_the_rules():
+    """Lesson 08's exercise 8.4 returns a Worlds; the grader rebuilds it from plain arrays, never unpickling it."""
+    from causal_course.worlds.dag_episodes import Worlds, sample_worlds
+
+    worlds, _ = sample_worlds(3, np.random.default_rng(0), "all", "confounded")
+    back = roundtrip(worlds)
+    assert isinstance(back, Worlds) and back.env == "confounded"
+    for name in ("weights", "noise_sd", "hidden_weights", "effects"):
+        assert np.array_equal(getattr(back, name), getattr(worlds, name))
+    cyclic = np.ones((1, 5, 5))  # a world the class would refuse: the check, not the codec, judges it
+    back = roundtrip(Worlds(cyclic, np.zeros((1, 5)), np.zeros((1, 5)), "standard", np.zeros((1, 5, 5))))
+    assert isinstance(back, Worlds) and np.array_equal(back.weights, cyclic)
+
+
+@pytest.mark.parametrize("payload", [
+    {"__worlds__": [1, 2, 3]},
+    {"__worlds__": [{"__list__": [1.0]}, {"__list__": [1.0]}, {"__list__": [1.0]}, "standard", {"__list__": [1.0]}]},
+    {"__worlds__": [None, None, None, {"__list__": ["x"]}, None]},
+])
+def test_malformed_worlds_are_refused(payload):
+    with pytest.raises(UnreadableReply):
+        decode(payload)
+
+
 @pytest.mark.parametrize("payload", [
     {"__npy__": base64.b64encode(pickle.dumps(np.array([object()], dtype=object))).decode()},
     {"__npy__": "not base64 at all!"},
