@@ -262,9 +262,11 @@ def test_observer_choice_mistakes_are_caught(root):
 
 
 def _perturbed(value):
-    """A near miss of ``value``: numbers shifted, booleans flipped, containers element by element."""
+    """A near miss of ``value``: numbers shifted, booleans flipped, text extended, containers element by element."""
     if isinstance(value, (bool, np.bool_)):
         return not value
+    if isinstance(value, str):
+        return value + " x"
     if isinstance(value, (int, np.integer)):
         return value + 1
     if isinstance(value, (float, np.floating)):
