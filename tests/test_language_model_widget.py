@@ -134,6 +134,9 @@ def test_outcome_is_worked_out_from_the_hidden_structure():
     assert wrong["model"] == pytest.approx(-5.0) and wrong["normalised"] == pytest.approx(-1.0)
     idle = episode_outcome(hand_rollout(worlds, target, GOOD_STEPS, "I set D to 5."), worlds.effects, target)
     assert idle["model"] == pytest.approx(0.0)  # D does not move C
+    idle_down = hand_rollout(worlds, target, GOOD_STEPS, "I set D to -5.")
+    assert "Normalised reward of this episode: <b>0.00</b>" in render_language_episode(  # never "-0.00"
+        idle_down, worlds, target, EXPERIMENTER, draw_structure=False)
     page = render_language_episode(good, worlds, target, EXPERIMENTER)
     assert "Normalised reward of this episode: <b>1.00</b>" in page and 'src="data:image/png' in page
     assert "the model&#x27;s choice: set A to -5</td><td style='text-align: right; padding-left: 1em'>+5.0" in page

@@ -163,13 +163,13 @@ def episode_outcome(rollout: LanguageRollout, effects, target, episode: int = 0)
     goal_target = int(target[episode])
     row = effects[episode:episode + 1]
     allowed = [a for a in range(2 * N_VARIABLES) if a // 2 != goal_target]
-    rewards = {a: float(goal_reward(row, np.array([goal_target]), np.array([a]))[0]) for a in allowed}
+    rewards = {a: float(goal_reward(row, np.array([goal_target]), np.array([a]))[0]) + 0.0 for a in allowed}  # no -0.0
     best_action = int(optimal_goal_action(row, np.array([goal_target]))[0])
     model_action = int(rollout.goal_action[episode])
     model = 0.0 if model_action == UNPARSED else rewards[model_action]
     best = rewards[best_action]
     return {"model": model, "best": best, "random": float(np.mean(list(rewards.values()))),
-            "normalised": model / best if best > 0 else float("nan"), "model_action": model_action,
+            "normalised": model / best + 0.0 if best > 0 else float("nan"), "model_action": model_action,
             "best_action": best_action, "rewards": rewards}
 
 
