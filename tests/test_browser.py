@@ -213,9 +213,54 @@ def _lesson07(page, name):
     page.screenshot(path=str(SCREENSHOTS / f"{name}_moved.png"))
 
 
+DEMO08 = ".cc-language-agent"  # lesson 08's demo (widgets/language_model.py), its notes and the model's own text in it
+NOTES08 = f"{DEMO08} .cc-language-episode"
+CHANGED08 = ("([selector, old]) => { const e = document.querySelector(selector);"
+             " return e !== null && e.innerText !== old; }")
+
+
+def _lesson08_wait(page, old: str) -> str:
+    page.wait_for_function(CHANGED08, arg=[NOTES08, old], timeout=60_000)
+    return page.locator(NOTES08).inner_text()
+
+
+def _lesson08(page, name):
+    """Lesson 08's demo as a student works it: run the model to the end of the episode, type another header and press
+    Enter (the same world, the model's own text again, other notes), then New world and Step."""
+    demo = page.locator(DEMO08).first
+    demo.scroll_into_view_if_needed()
+    start = page.locator(NOTES08).inner_text()
+    demo.get_by_role("button", name="Run to the end").click()
+    first = _lesson08_wait(page, start)
+    texts = demo.locator(".cc-model-text").all_inner_texts()
+    assert len(texts) == 6, texts  # five steps and the goal, each as the model wrote it
+    assert any("I set" in text or "I looked" in text for text in texts), texts
+    assert "never sees" in first, first[-500:]
+    page.screenshot(path=str(SCREENSHOTS / f"{name}_run.png"))
+    title = demo.locator(".cc-title").inner_text()
+    header_box = demo.locator("input[type='text']")
+    header = "Notes of an observer." if "observer" not in header_box.input_value() else "Notes of an experimenter."
+    header_box.fill(header)
+    header_box.press("Enter")
+    second = _lesson08_wait(page, first)
+    assert demo.locator(".cc-prompt").inner_text().startswith(f"The prompt (the notes' header): {header}"), second[:300]
+    assert demo.locator(".cc-title").inner_text() == title  # the same world
+    texts = demo.locator(".cc-model-text").all_inner_texts()
+    assert len(texts) == 6 and any("I set" in text or "I looked" in text for text in texts), texts
+    demo.locator(".cc-prompt").scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / f"{name}_header.png"))
+    demo.get_by_role("button", name="New world").click()
+    third = _lesson08_wait(page, second)
+    assert demo.locator(".cc-title").inner_text() != title and demo.locator(".cc-model-text").count() == 0, third[:300]
+    demo.get_by_role("button", name="Step").click()
+    _lesson08_wait(page, third)
+    assert demo.locator(".cc-model-text").count() == 1
+    page.screenshot(path=str(SCREENSHOTS / f"{name}_step.png"))
+
+
 INTERACTIONS = {"02_experiments_reveal_structure": _lesson02, "03_passive_causal_strategies": _lesson03,
                 "04_data_mixtures": _lesson04, "05_explanations": _lesson05, "06_confounded_generalisation": _lesson06,
-                "07_from_passive_to_active": _lesson07}
+                "07_from_passive_to_active": _lesson07, "08_language_models": _lesson08}
 
 
 @pytest.mark.parametrize("name", [entry.slug for entry in LESSONS])
