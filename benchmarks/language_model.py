@@ -80,15 +80,16 @@ def merge(args) -> dict:
     result = {"experiment": "language-model", "design": {**DESIGN, "steps": args.steps},
               "seeds": {c: sorted(r) for c, r in runs.items()}, "summary": summarise_runs(runs),
               "runs": {c: [r[s] for s in sorted(r)] for c, r in runs.items()}}
-    lessons = {condition: Path(args.run_dir) / f"{lesson_model_name(condition)}.json" for condition in ("experimenter", "mixed")}
-    result["lesson_model"] = {condition: json.loads(path.read_text()) for condition, path in lessons.items() if path.exists()}
+    # the lesson's models (and variants trained for comparison, e.g. experimenter_100k: the study's corpus size)
+    result["lesson_model"] = {path.stem[len("language_model_"):-len("_seed0")]: json.loads(path.read_text())
+                              for path in sorted(Path(args.run_dir).glob("language_model_*_seed0.json"))}
     return result
 
 
 def lesson_model(args) -> dict:
     folder = Path(args.run_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    design = {"steps": args.lesson_steps}
+    design = {"steps": args.lesson_steps, **({"documents": args.documents} if args.documents else {})}
     name = lesson_model_name(args.condition)
     checkpoint = folder / f"{name}.ckpt"  # resumable while training
     from causal_course.learners.evaluation import make_test_sets
@@ -138,6 +139,7 @@ def main() -> dict:
     parser.add_argument("--conditions", nargs="+", default=list(CONDITIONS), choices=list(CONDITIONS))
     parser.add_argument("--steps", type=int, default=DESIGN["steps"])
     parser.add_argument("--lesson-steps", type=int, default=LESSON_STEPS)
+    parser.add_argument("--documents", type=int, default=0, help="corpus size of the lesson's model (0: the study's)")
     parser.add_argument("--condition", default="experimenter", choices=["experimenter", "mixed"],
                         help="the corpus of the lesson's model (--lesson-model): experimenters' notes, or half and half")
     parser.add_argument("--save-weights", action="store_true",

@@ -89,7 +89,7 @@ def plot_prompts(result, condition: str = "mixed") -> object:
     for p, prompt in enumerate(PROMPT_LABELS):
         _interval(looks, p, acting[prompt]["heldout"]["observe_share"], COLOURS[p], rng)
     looks.set(xticks=range(len(PROMPT_LABELS)), xticklabels=list(PROMPT_LABELS.values()), ylim=(-0.05, 1.05),
-              ylabel="share of exploration steps that only look", title="How it explores (held-out worlds)")
+              ylabel="share of exploration steps that look\n(or are wasted: unparseable)", title="How it explores (held-out worlds)")
     looks.tick_params(axis="x", labelsize=7)
     return fig
 
@@ -114,10 +114,10 @@ def plot_predictions(result, conditions=("observer", "mixed", "experimenter")) -
     result = _check_result(result)
     predictions = result["summary"]["predictions"]
     conditions = [c for c in conditions if c in predictions]
-    panels = (("experimenter", "set_dial", 'the set dial, after "I set X to 5:"'),
-              ("experimenter", "other_dials", 'the other dials, after "I set X to 5:"'),
-              ("observer", "other_dials", 'every dial, after "I looked at the dials:"'))
-    fig = course_figure(figsize=(11.0, 3.6))
+    panels = (("experimenter", "set_dial", 'the set dial,\nafter "I set X to 5:"'),
+              ("experimenter", "other_dials", 'the other dials,\nafter "I set X to 5:"'),
+              ("observer", "other_dials", 'every dial,\nafter "I looked at the dials:"'))
+    fig = course_figure(figsize=(11.0, 4.2))
     axes = fig.subplots(1, 3, sharey=False)
     rng = np.random.default_rng(0)
     for axis, (kind, part, title) in zip(axes, panels):
@@ -126,12 +126,13 @@ def plot_predictions(result, conditions=("observer", "mixed", "experimenter")) -
         for name, style in (("rule_only", "--"), ("true_structure", ":")):
             mean = np.mean([predictions[c][kind][part][name]["mean"] for c in conditions])
             axis.axhline(mean, color=PALETTE["black"], linestyle=style, linewidth=1, label=PREDICTORS[name])
-        axis.set(xticks=range(len(conditions)), xticklabels=[CORPUS_LABELS[c] for c in conditions], title=title,
-                 ylabel="mean absolute error of a reading")
+        axis.set(xticks=range(len(conditions)), xticklabels=[CORPUS_LABELS[c] for c in conditions], title=title)
+        axis.title.set_fontsize(9)
         axis.set_ylim(bottom=0)
-        axis.tick_params(axis="x", labelsize=7)
+        axis.set_xlim(-0.5, len(conditions) - 0.5)
+        axis.tick_params(axis="x", labelsize=6)
+    axes[0].set_ylabel("mean absolute error of a reading")
     axes[0].legend(fontsize=7)
-    fig.suptitle("What the model foresees in held-out worlds (models of each corpus, 95 % intervals over seeds)", fontsize=10)
     return fig
 
 
