@@ -161,7 +161,7 @@ LESSONS = (
                'measure a **content effect**: dial names whose causal order is always the same, and new worlds that agree with or contradict them;',
                'ground the "causal parrots" debate in these figures, and connect RLHF and training on a model\'s own generations to lesson 07.',
            ),
-           minutes=60, exercise_minutes=35, exercises=('8.1', '8.2', '8.3', '8.4')),
+           minutes=60, exercise_minutes=45, exercises=('8.1', '8.2', '8.3', '8.4')),
 )
 
 

@@ -229,6 +229,7 @@ ACCEPTABLE = (  # (text, the course's rule that makes it acceptable)
     (" I looked  at the dials :", "several spaces between words, and before the colon, are allowed"),
     ("I set B to +5:", "+5 is 5"),
     ("I set B to 5.0:", "5.0 is 5"),
+    ("I set B to 5.00:", "5.00 is 5 too (any number of zeros after the point)"),
 )
 GARBAGE = (  # (text, why it is not an exploration action)
     ("", "empty text is no action"),

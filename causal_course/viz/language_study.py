@@ -106,7 +106,7 @@ def plot_explanations(result) -> object:
 
 
 PREDICTORS = {"model": "the language model", "rule_only": "rule only (set dial 5, others 0)",
-              "true_structure": "knowing the hidden structure"}
+              "true_structure": "oracle (knows the hidden weights)"}
 
 
 def plot_predictions(result, conditions=("observer", "mixed", "experimenter")) -> object:
