@@ -221,7 +221,7 @@ CHANGED08 = ("([selector, old]) => { const e = document.querySelector(selector);
 
 def _lesson08_wait(page, old: str) -> str:
     page.wait_for_function(CHANGED08, arg=[NOTES08, old], timeout=60_000)
-    return page.locator(NOTES08).inner_text()
+    return page.locator(NOTES08).first.inner_text()
 
 
 def _lesson08(page, name):
@@ -229,7 +229,7 @@ def _lesson08(page, name):
     Enter (the same world, the model's own text again, other notes), then New world and Step."""
     demo = page.locator(DEMO08).first
     demo.scroll_into_view_if_needed()
-    start = page.locator(NOTES08).inner_text()
+    start = page.locator(NOTES08).first.inner_text()
     demo.get_by_role("button", name="Run to the end").click()
     first = _lesson08_wait(page, start)
     texts = demo.locator(".cc-model-text").all_inner_texts()
