@@ -36,7 +36,7 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 # lesson -> (sliders at least, figures in cell outputs at least); every lesson of the registry needs one
 EXPECTED = {"00_start_here": (2, 1), "01_seeing_vs_doing": (1, 4), "02_experiments_reveal_structure": (0, 6),
            "03_passive_causal_strategies": (2, 4), "04_data_mixtures": (1, 0), "05_explanations": (0, 3),
-           "06_confounded_generalisation": (1, 0), "07_from_passive_to_active": (2, 3)}
+           "06_confounded_generalisation": (1, 0), "07_from_passive_to_active": (2, 3), "08_language_models": (0, 5)}
 
 pytestmark = pytest.mark.xdist_group("browser")
 
@@ -221,7 +221,7 @@ CHANGED08 = ("([selector, old]) => { const e = document.querySelector(selector);
 
 def _lesson08_wait(page, old: str) -> str:
     page.wait_for_function(CHANGED08, arg=[NOTES08, old], timeout=60_000)
-    return page.locator(NOTES08).inner_text()
+    return page.locator(NOTES08).first.inner_text()
 
 
 def _lesson08(page, name):
@@ -229,7 +229,7 @@ def _lesson08(page, name):
     Enter (the same world, the model's own text again, other notes), then New world and Step."""
     demo = page.locator(DEMO08).first
     demo.scroll_into_view_if_needed()
-    start = page.locator(NOTES08).inner_text()
+    start = page.locator(NOTES08).first.inner_text()
     demo.get_by_role("button", name="Run to the end").click()
     first = _lesson08_wait(page, start)
     texts = demo.locator(".cc-model-text").all_inner_texts()
@@ -258,6 +258,8 @@ def _lesson08(page, name):
     page.screenshot(path=str(SCREENSHOTS / f"{name}_step.png"))
 
 
+# what shows that a lesson's widgets have rendered, where it is not a figure (lesson 08's demo opens on the prompt alone)
+WIDGET_SHOWN = {"08_language_models": NOTES08}
 INTERACTIONS = {"02_experiments_reveal_structure": _lesson02, "03_passive_causal_strategies": _lesson03,
                 "04_data_mixtures": _lesson04, "05_explanations": _lesson05, "06_confounded_generalisation": _lesson06,
                 "07_from_passive_to_active": _lesson07, "08_language_models": _lesson08}
@@ -282,8 +284,8 @@ def test_lesson_runs_and_widgets_render_in_jupyterlab(lab, browser, name):
         n_sliders, n_figures = EXPECTED[name]
         sliders = page.locator(".jupyter-widgets .widget-hslider")
         assert sliders.count() >= n_sliders, f"{sliders.count()} sliders rendered"
-        page.wait_for_function("() => document.querySelectorAll(\".jupyter-widgets img[src^='data:image/png']\").length > 0",
-                               timeout=60_000)
+        page.wait_for_function("(selector) => document.querySelectorAll(selector).length > 0",
+                               arg=WIDGET_SHOWN.get(name, ".jupyter-widgets img[src^='data:image/png']"), timeout=60_000)
         # figures displayed by cells (not widgets) are pictures, never '<Figure size ...>' text
         pictures = page.locator(".jp-OutputArea-output img[src^='data:image/png']")
         assert pictures.count() - len(_figure_sources(page)) >= n_figures
