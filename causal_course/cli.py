@@ -3,7 +3,7 @@
 Subcommands: ``lab``, ``check``, ``exercises [--check]``,
 ``grade PATH... [--timeout S] [--workers N] [--memory MB]
 [--extra-checks FILE] [--csv FILE] [--feedback DIR] [--json]`` and ``experiment NAME`` (the studies of
-lessons 02 to 07, :mod:`causal_course.studies`).
+lessons 02 to 08, :mod:`causal_course.studies`).
 """
 
 from __future__ import annotations
@@ -257,7 +257,7 @@ def _lesson_slug(name: str) -> str:
 
 def _command_experiment(args, extra) -> int:
     if args.name not in EXPERIMENTS:
-        available = ", ".join(sorted(EXPERIMENTS)) or "none yet (they arrive with lessons 03 to 07)"
+        available = ", ".join(sorted(EXPERIMENTS)) or "none yet (they arrive with lessons 02 to 08)"
         print(f"error: unknown experiment {args.name!r}; available: {available}.", file=sys.stderr)
         return 2
     if args.seed < 0:
