@@ -169,7 +169,7 @@ def main() -> dict:
         print(json.dumps(result, indent=1))
         return result
     result = merge(args)
-    write_results(result, "language_model", args.out, args.save)
+    write_results(result, "language_model_results", args.out, args.save)
     return result
 
 
