@@ -23,8 +23,11 @@ class Lesson:
 
     ``title`` is the short title (course map, README, navigation); ``heading`` the notebook's own
     title when it is longer; ``question`` what the lesson asks (lesson 00's course map);
-    ``summary`` its contents (README); ``objectives`` and ``minutes`` (working time without the
-    exercises) as the notebook's header states them; ``exercises`` the graded exercises' ids.
+    ``summary`` its contents (README); ``objectives`` and ``minutes`` (working time of the core
+    sections, without the exercises) as the notebook's header states them; ``bonus_minutes`` the
+    optional *Bonus* sections' time; ``exercises`` the graded exercises' ids. Each ``## Section``
+    and ``## Bonus`` heading is followed by its own ``*Estimated time: N minutes.*`` line, and
+    ``tests/test_lesson_structure.py`` checks that they add up to ``minutes`` and ``bonus_minutes``.
     """
 
     number: int
@@ -35,6 +38,7 @@ class Lesson:
     objectives: tuple[str, ...]
     minutes: int
     exercise_minutes: int = 0
+    bonus_minutes: int = 0
     exercises: tuple[str, ...] = ()
     heading: str = ""
 
@@ -46,6 +50,17 @@ class Lesson:
     @property
     def full_heading(self) -> str:
         return self.heading or self.title
+
+    @property
+    def time_statement(self) -> str:
+        """The header's time line, e.g. ``**Estimated time:** 50 minutes for the core sections, ...``."""
+        text = f"**Estimated time:** {self.minutes} minutes"
+        if self.bonus_minutes:
+            text += f" for the core sections and {self.bonus_minutes} minutes for the optional bonus sections"
+        if self.exercise_minutes:
+            text += (f" (plus {self.exercise_minutes} minutes for the graded exercises in "
+                     f"`exercises/{self.slug}.ipynb`)")
+        return text + ". Each section states its own time."
 
     @property
     def notebook(self) -> str:
@@ -66,7 +81,7 @@ LESSONS = (
                "use the course's conventions: seeded random generators, `do={...}` for interventions, `weights[i, j]` for the edge `i -> j`;",
                'work through an exercise and read its automatic feedback.',
            ),
-           minutes=10, exercise_minutes=0, exercises=()),
+           minutes=15, exercise_minutes=0, exercises=()),
     Lesson(number=1, slug='01_seeing_vs_doing', title='Seeing vs doing',
            question='Why is watching the world not the same as changing it?',
            summary="SCMs, `do`, confounding, Simpson's paradox, randomised trials, the ladder of causation, *passive is not observational*",
@@ -78,7 +93,7 @@ LESSONS = (
                'climb the *ladder of causation*: association, intervention, counterfactual (abduct, act, predict);',
                "explain why **passive is not observational**: reading someone else's experiment log gives you interventional data.",
            ),
-           minutes=45, exercise_minutes=30, exercises=('1.1', '1.2', '1.3', '1.4')),
+           minutes=55, exercise_minutes=30, exercises=('1.1', '1.2', '1.3', '1.4')),
     Lesson(number=2, slug='02_experiments_reveal_structure', title='Experiments reveal structure',
            question='Which experiments tell cause from effect?',
            summary="all 25 DAGs on 3 variables and their 11 Markov equivalence classes; the exact posterior over DAGs from observational and interventional data; the most informative experiment; children learning from an experimenter's demonstrations (blicket detectors)",
@@ -89,7 +104,7 @@ LESSONS = (
                'value a candidate experiment by its **expected information gain**, and compare a greedy experimenter with a random one;',
                'explain how children who only *watch* an experimenter work out a hidden causal rule (**blicket detectors**), and why that is interventional data.',
            ),
-           minutes=50, exercise_minutes=30, exercises=('2.1', '2.2', '2.3', '2.4', '2.5')),
+           minutes=60, exercise_minutes=30, exercises=('2.1', '2.2', '2.3', '2.4', '2.5')),
     Lesson(number=3, slug='03_passive_causal_strategies', title='Passive learning of active causal strategies',
            question="Can a model that only read someone else's experiments learn to experiment?",
            summary="the causal-DAG episode environment and its variants (unequal noise, a hidden confounder where observation cannot find the answer), baselines, a transformer trained only on an expert's logs and tested interactively on held-out structures, why a strategy can be learned passively (and when not), relevance cues",
@@ -102,7 +117,7 @@ LESSONS = (
                'tell when observation could have done as well (environment variants where it cannot);',
                'test whether the same passive learner can use **relevance cues** (prior knowledge of which variables matter) to experiment less, also for cue combinations it never read about.',
            ),
-           minutes=75, exercise_minutes=45, exercises=('3.1', '3.2', '3.3', '3.4', '3.5', '3.6')),
+           minutes=115, exercise_minutes=45, exercises=('3.1', '3.2', '3.3', '3.4', '3.5', '3.6')),
     Lesson(number=4, slug='04_data_mixtures', title='Data mixtures',
            question="What does an imitator learn from a mix of experimenters' and observers' logs, and can we ask it to act as the experimenter?",
            summary="what an imitator learns from mixtures of experimenters' and observers' logs (all-or-nothing, mixed within each log, random experimenters); sampled vs greedy imitation; source tags to ask for the experimenter; the off-record expert; pooling estimates by precision",
@@ -114,7 +129,7 @@ LESSONS = (
                'explain why an expert who acts on what its log does not hold cannot be imitated (the **off-record expert**);',
                'pool unbiased estimates by precision, and say why a biased source is not noise to average away.',
            ),
-           minutes=60, exercise_minutes=20, exercises=('4.1', '4.2', '4.3')),
+           minutes=55, exercise_minutes=20, exercises=('4.1', '4.2', '4.3')),
     Lesson(number=5, slug='05_explanations', title='Explanations as auxiliary objectives',
            question='Does predicting explanations help learning?',
            summary='an explanation head trained jointly with imitation; explanations from the log against answer supervision; paired comparisons over 8 seeds; a task where explanations make learning possible',
@@ -125,7 +140,7 @@ LESSONS = (
                'say honestly when an effect is not detectable, and why overlapping or separate error bars are not a test;',
                'recognise a task where explanations make learning possible.',
            ),
-           minutes=50, exercise_minutes=35, exercises=('5.1', '5.2', '5.3', '5.4')),
+           minutes=70, exercise_minutes=35, exercises=('5.1', '5.2', '5.3', '5.4')),
     Lesson(number=6, slug='06_confounded_generalisation', title='Confounded generalisation',
            question='When two explanations fit the data, which one does a learner pick up?',
            summary='an odd-one-out task with perfectly confounded training data; explanations decide which feature a model generalises on; confounded experiments learned passively, where an explanation is only a push',
@@ -135,7 +150,7 @@ LESSONS = (
                'show that an explanation naming one feature decides which one a model generalises on, as a paired difference over 8 seeds;',
                'test whether less confounded data weaken that dependence, with explanations that stay true.',
            ),
-           minutes=45, exercise_minutes=25, exercises=('6.1', '6.2', '6.3')),
+           minutes=55, exercise_minutes=25, exercises=('6.1', '6.2', '6.3')),
     Lesson(number=7, slug='07_from_passive_to_active', title='From passive to active',
            heading='From passive to active: compounding error, DAgger, and return-conditioned imitation',
            question='Why do imitators drift once they act, and how is it fixed?',
@@ -148,7 +163,7 @@ LESSONS = (
                'fix it by conditioning on what the driver controls: the **expected** return of its kind of behaviour;',
                'connect DAgger to training language models on their **own generations** (on-policy distillation, RLHF), and say where the analogy stops.',
            ),
-           minutes=60, exercise_minutes=30, exercises=('7.1', '7.2', '7.3', '7.4')),
+           minutes=120, exercise_minutes=30, exercises=('7.1', '7.2', '7.3', '7.4')),
     Lesson(number=8, slug='08_language_models', title='Language models as passive learners',
            heading='Language models as passive learners: a tiny language model learns to experiment from written notes',
            question='Can a language model, trained only on text others wrote, learn to experiment, and what do prompts, explanations and content do to it?',
@@ -161,7 +176,7 @@ LESSONS = (
                'measure a **content effect**: dial names whose causal order is always the same, and new worlds that agree with or contradict them;',
                'ground the "causal parrots" debate in these figures, and connect RLHF and training on a model\'s own generations to lesson 07.',
            ),
-           minutes=60, exercise_minutes=45, exercises=('8.1', '8.2', '8.3', '8.4')),
+           minutes=95, exercise_minutes=45, exercises=('8.1', '8.2', '8.3', '8.4')),
 )
 
 
@@ -193,12 +208,13 @@ def course_map() -> str:
 
 def time_table(points: dict) -> str:
     """The instructor guide's time table; ``points`` maps a slug to the total points of its exercises."""
-    rows = ["| lesson | working time | exercises | points |", "|---|---|---|---|"]
+    rows = ["| lesson | core | bonus | exercises | graded exercises | points |", "|---|---|---|---|---|---|"]
     for entry in LESSONS:
+        bonus = f"{entry.bonus_minutes} min" if entry.bonus_minutes else "-"
         if entry.exercises:
-            time = f"{entry.minutes} min + {entry.exercise_minutes} min exercises"
             span = f"{entry.exercises[0]}-{entry.exercises[-1]}"
-            rows.append(f"| {entry.code} {entry.title} | {time} | {span} | {points[entry.slug]:g} |")
+            rows.append(f"| {entry.code} {entry.title} | {entry.minutes} min | {bonus} | "
+                        f"{entry.exercise_minutes} min | {span} | {points[entry.slug]:g} |")
         else:
-            rows.append(f"| {entry.code} {entry.title} | {entry.minutes} min | none | - |")
+            rows.append(f"| {entry.code} {entry.title} | {entry.minutes} min | {bonus} | - | none | - |")
     return "\n".join(rows)

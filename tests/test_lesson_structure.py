@@ -5,56 +5,27 @@ A section is everything from a ``## Section N: ...`` (or ``## Bonus ...``) headi
 whichever cell that heading is in; other ``## `` headings (Setup, Coding exercises, Key ideas, ...) only end the
 section before them. The summary must be the section's last Markdown paragraph (code cells may follow it), must
 not sit inside a folded ``<details>`` answer, and stays short. The lessons are read from disk, never executed.
+
+Every numbered section and every bonus section also opens with its time, ``*Estimated time: N minutes.*`` as the
+first paragraph after its heading (Neuromatch's convention); the ``## Section`` times add up to the registry's
+``minutes`` (the core time the header states) and the ``## Bonus`` times to its ``bonus_minutes``. Bonus sections
+come after every numbered section.
 """
 
-import re
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from causal_course.authoring.sections import sections, stated_minutes
 from causal_course.lessons import LESSONS
 
 ROOT = Path(__file__).resolve().parent.parent
 MARKER = "**In short.**"
-NUMBERED = re.compile(r"## (Section \d+|Bonus)\b")
 MAX_WORDS = 60  # the convention asks for one or two sentences of about 40 words; this only catches runaways
 
 # every lesson in the registry and every lesson notebook on disk (a lesson still being written may lack one)
 LESSON_SLUGS = sorted({entry.slug for entry in LESSONS} | {path.stem for path in (ROOT / "notebooks").glob("*.ipynb")})
-
-
-def sections(notebook) -> list[dict]:
-    """The notebook's ``## `` sections, in order: ``{"heading", "numbered", "paragraphs"}``.
-
-    ``paragraphs`` holds the section's Markdown paragraphs (split at blank lines) as ``(text, folded)``, where
-    ``folded`` says that the paragraph starts inside a ``<details>`` block, and ``None`` for each code cell.
-    """
-    found = []
-    for cell in notebook.cells:
-        if cell.cell_type == "code" and found:
-            found[-1]["paragraphs"].append(None)
-        if cell.cell_type != "markdown":
-            continue
-        in_fence = in_details = False  # neither a code fence nor a fold spans cells
-        paragraph, folded = [], False
-        for line in [*cell.source.splitlines(), ""]:  # the blank line closes the cell's last paragraph
-            if not in_fence and (line.startswith("## ") or not line.strip()):  # a heading or a blank line
-                if found and "".join(paragraph).strip():
-                    found[-1]["paragraphs"].append(("\n".join(paragraph).strip(), folded))
-                paragraph = []
-                if line.startswith("## "):
-                    found.append({"heading": line[3:].strip(), "numbered": bool(NUMBERED.match(line)),
-                                  "paragraphs": []})
-                continue
-            if not paragraph:
-                folded = in_details
-            paragraph.append(line)
-            if line.lstrip().startswith(("```", "~~~")):
-                in_fence = not in_fence
-            elif not in_fence and ("<details" in line or "</details>" in line):
-                in_details = "</details>" not in line.split("<details")[-1]
-    return found
 
 
 def summary_problems(notebook, name: str) -> list[str]:
@@ -83,6 +54,54 @@ def summary_problems(notebook, name: str) -> list[str]:
         elif words > MAX_WORDS:
             problems.append(f"{where}: the '{MARKER}' paragraph has {words} words (at most {MAX_WORDS})")
     return problems
+
+
+def time_problems(notebook, name: str, minutes: int, bonus_minutes: int) -> list[str]:
+    """What is wrong with the per-section times of ``notebook`` against the registry's core and bonus minutes."""
+    problems, core, bonus, seen_bonus = [], 0, 0, False
+    for section in sections(notebook):
+        if not section["numbered"]:
+            continue
+        is_bonus = section["heading"].startswith("Bonus")
+        where = f"{name}, '{section['heading']}'"
+        if seen_bonus and not is_bonus:
+            problems.append(f"{where} comes after a bonus section; bonus sections go at the end of the lesson")
+        seen_bonus |= is_bonus
+        minutes_here = stated_minutes(section)
+        if minutes_here is None:
+            problems.append(f"{where} does not open with its time, '*Estimated time: N minutes.*'")
+        elif is_bonus:
+            bonus += minutes_here
+        else:
+            core += minutes_here
+    if core != minutes:
+        problems.append(f"{name}: the sections' times add up to {core} minutes, but the header (registry "
+                        f"`minutes`) says {minutes}; change one of them")
+    if bonus != bonus_minutes:
+        problems.append(f"{name}: the bonus sections' times add up to {bonus} minutes, but the registry's "
+                        f"`bonus_minutes` is {bonus_minutes}")
+    return problems
+
+
+@pytest.mark.parametrize("entry", LESSONS, ids=lambda entry: entry.slug)
+def test_every_section_states_its_time_and_the_times_add_up(entry):
+    notebook = nbformat.read(ROOT / entry.notebook, as_version=4)
+    problems = time_problems(notebook, entry.slug, entry.minutes, entry.bonus_minutes)
+    assert problems == [], "\n".join(problems)
+
+
+def test_time_checker_names_a_missing_time_a_wrong_sum_and_a_misplaced_bonus():
+    notebook = notebook_of(("md", "## Section 1: A\n\n*Estimated time: 5 minutes.*\n\nText."),
+                           ("md", "## Bonus 1: B\n\n*Estimated time: 10 minutes.*\n\nText."),
+                           ("md", "## Section 2: C\n\nText."))
+    problems = time_problems(notebook, "demo", 5, 10)
+    assert problems == ["demo, 'Section 2: C' comes after a bonus section; bonus sections go at the end of the lesson",
+                        "demo, 'Section 2: C' does not open with its time, '*Estimated time: N minutes.*'"]
+    notebook.cells[2].source = "## Section 2: C\n\n*Estimated time: 5 minutes.*\n\nText."
+    notebook.cells[1], notebook.cells[2] = notebook.cells[2], notebook.cells[1]
+    assert time_problems(notebook, "demo", 10, 10) == []
+    assert "add up to 10 minutes, but the header" in time_problems(notebook, "demo", 15, 10)[0]
+    assert "bonus sections' times add up to 10" in time_problems(notebook, "demo", 10, 0)[0]
 
 
 @pytest.mark.parametrize("slug", LESSON_SLUGS)

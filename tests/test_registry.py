@@ -45,9 +45,7 @@ def header_problems(entry) -> list[str]:
     objectives = tuple(re.findall(r"^\d+\. (.*)$", block, re.M))
     if objectives != entry.objectives:
         problems.append(f"{entry.slug}: the objectives differ from the registry's")
-    time = f"**Estimated time:** {entry.minutes} minutes"
-    if entry.exercise_minutes:
-        time += f" (plus {entry.exercise_minutes} minutes for the graded exercises"
+    time = entry.time_statement
     if time not in header:
         problems.append(f"{entry.slug}: the estimated time is not '{time}'")
     return problems
