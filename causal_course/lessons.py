@@ -161,9 +161,9 @@ LESSONS = (
                'learn from demonstrations of **mixed quality** by conditioning on the return, and ask for a high one;',
                'recognise when return-conditioning fails, when high returns came from **luck**, not from skill, and test it with a **controlled**, paired comparison;',
                'fix it by conditioning on what the driver controls: the **expected** return of its kind of behaviour;',
-               'connect DAgger to training language models on their **own generations** (on-policy distillation, RLHF), and say where the analogy stops.',
+               'connect DAgger to training language models on their **own generations** (on-policy distillation, RLHF), and say where the analogy stops (bonus section).',
            ),
-           minutes=120, exercise_minutes=30, exercises=('7.1', '7.2', '7.3', '7.4')),
+           minutes=105, exercise_minutes=30, bonus_minutes=15, exercises=('7.1', '7.2', '7.3', '7.4')),
     Lesson(number=8, slug='08_language_models', title='Language models as passive learners',
            heading='Language models as passive learners: a tiny language model learns to experiment from written notes',
            question='Can a language model, trained only on text others wrote, learn to experiment, and what do prompts, explanations and content do to it?',
@@ -174,9 +174,9 @@ LESSONS = (
                "measure what a mixture of experimenters' and observers' notes teaches, and how a **prompt** (the notes' header) selects the strategy, as paired differences over seeds;",
                'test whether **explanation** sentences help at equal compute, and what the model foresees after "I set B to 5:" against after "I looked at the dials:";',
                'measure a **content effect**: dial names whose causal order is always the same, and new worlds that agree with or contradict them;',
-               'ground the "causal parrots" debate in these figures, and connect RLHF and training on a model\'s own generations to lesson 07.',
+               'ground the "causal parrots" debate in these figures, and (bonus section) connect RLHF and training on a model\'s own generations to lesson 07.',
            ),
-           minutes=95, exercise_minutes=45, exercises=('8.1', '8.2', '8.3', '8.4')),
+           minutes=85, exercise_minutes=45, bonus_minutes=10, exercises=('8.1', '8.2', '8.3', '8.4')),
 )
 
 
