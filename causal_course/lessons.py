@@ -93,7 +93,7 @@ LESSONS = (
                'climb the *ladder of causation*: association, intervention, counterfactual (abduct, act, predict);',
                "explain why **passive is not observational**: reading someone else's experiment log gives you interventional data.",
            ),
-           minutes=55, exercise_minutes=30, exercises=('1.1', '1.2', '1.3', '1.4')),
+           minutes=60, exercise_minutes=30, exercises=('1.1', '1.2', '1.3', '1.4')),
     Lesson(number=2, slug='02_experiments_reveal_structure', title='Experiments reveal structure',
            question='Which experiments tell cause from effect?',
            summary="all 25 DAGs on 3 variables and their 11 Markov equivalence classes; the exact posterior over DAGs from observational and interventional data; the most informative experiment; children learning from an experimenter's demonstrations (blicket detectors)",
