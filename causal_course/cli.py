@@ -62,7 +62,8 @@ class ExperimentCommand:
 
 # name -> ExperimentCommand; one per lesson experiment (lessons 02 to 08)
 EXPERIMENTS = {
-    "structure": ExperimentCommand("structure.structure", ("seeds",), seeds_parameter="n_seeds"),
+    "structure": ExperimentCommand("structure.structure", ("seeds",), seeds_parameter="n_seeds",
+                                   formatter="structure.format_tables"),
     "passive": ExperimentCommand("passive.passive", ("env", "seeds"), per_seed=True),
     "cues": ExperimentCommand("cues.cues", ("env", "seeds"), per_seed=True),
     "mixtures": ExperimentCommand("mixtures.mixtures", ("env", "seeds", "shares"), seeds_parameter="n_seeds"),

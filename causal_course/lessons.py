@@ -104,7 +104,7 @@ LESSONS = (
                'value a candidate experiment by its **expected information gain**, and compare a greedy experimenter with a random one;',
                'explain how children who only *watch* an experimenter work out a hidden causal rule (**blicket detectors**), and why that is interventional data.',
            ),
-           minutes=60, exercise_minutes=30, exercises=('2.1', '2.2', '2.3', '2.4', '2.5')),
+           minutes=85, bonus_minutes=27, exercise_minutes=30, exercises=('2.1', '2.2', '2.3', '2.4', '2.5')),
     Lesson(number=3, slug='03_passive_causal_strategies', title='Passive learning of active causal strategies',
            question="Can a model that only read someone else's experiments learn to experiment?",
            summary="the causal-DAG episode environment and its variants (unequal noise, a hidden confounder where observation cannot find the answer), baselines, a transformer trained only on an expert's logs and tested interactively on held-out structures, why a strategy can be learned passively (and when not), relevance cues",

@@ -40,6 +40,10 @@ STREAMS = {
     "lm_actions": 22,  # lesson 08: the environment's noise while the language model acts in a test
     "lm_probe": 23,  # lesson 08: held-out notes the model predicts readings for; tie-breaks of content orderings
     "lm_demo": 40,  # lesson 08's demo: the worlds a learner meets one after another, and each world's noise
+    "structure_worlds": 50,  # lesson 02's study: the hidden worlds (weights, noise scales) every experimenter meets
+    "structure_observe": 51,  # lesson 02's study: the samples of the experimenter that only observes
+    "structure_random": 52,  # the same for the random experimenter (its choices and samples)
+    "structure_greedy": 53,  # the same for the most informative (greedy) experimenter (its simulations and samples)
 }
 
 

@@ -254,13 +254,16 @@ def test_experiment_structure_json_and_text():
     result = run("experiment", "structure", "--fast", "--json", "--seed", "2")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert data["experiment"] == "structure" and data["seed"] == 2 and data["n_seeds"] == 3
+    assert data["experiment"] == "structure" and data["seeds"] == [2, 3, 4]  # --fast: 3 seeds
     assert set(data["entropy"]) == {"observe", "random", "greedy"}
     assert all(len(v) == len(data["samples"]) for v in data["entropy"].values())
     # before any sample the posterior is uniform over the 25 DAGs on 3 variables: log2(25) = 4.644 bits
-    assert all(v[0] == pytest.approx(4.6439, abs=1e-3) for v in data["entropy"].values())
+    assert all(v[0]["mean"] == pytest.approx(4.6439, abs=1e-3) for v in data["entropy"].values())
+    assert set(data["differences"]) == {"greedy - random", "random - observe"}
+    assert {"low", "high", "excludes_zero", "values"} <= set(data["differences"]["greedy - random"]["true_dag"])
     text = run("experiment", "structure", "--fast")
-    assert text.returncode == 0 and "greedy" in text.stdout and "4.64" in text.stdout
+    assert text.returncode == 0 and "greedy" in text.stdout and "4.644" in text.stdout
+    assert "Paired differences" in text.stdout and "greedy - random" in text.stdout
 
 
 @pytest.mark.parametrize("name", ["dagger", "return-conditioning"])

@@ -2,6 +2,7 @@
 
 import itertools
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -313,10 +314,69 @@ def test_experiment_structure_fast():
     from causal_course.studies.structure import structure
 
     result = structure(seed=3, fast=True, n_seeds=2, n_rounds=3, dag_indices=[6, 12])
-    assert result["samples"] == [0, 5, 10, 15] and result["n_dags"] == 2
+    assert result["samples"] == [0, 5, 10, 15] and result["n_dags"] == 2 and result["seeds"] == [3, 4]
     for strategy in ("observe", "random", "greedy"):
-        assert len(result["entropy"][strategy]) == 4 and result["entropy"][strategy][0] == pytest.approx(np.log2(25), abs=1e-3)
-        assert 0 <= result["true_dag"][strategy] <= result["true_class"][strategy] + 1e-9 <= 1 + 1e-9
+        curve = result["entropy"][strategy]
+        assert len(curve) == 4 and curve[0]["mean"] == pytest.approx(np.log2(25), abs=1e-3)
+        assert all(len(point["values"]) == 2 and point["low"] <= point["mean"] <= point["high"] for point in curve)
+        assert all(0 <= v <= c + 1e-9 <= 1 + 1e-9 for v, c in zip(result["true_dag"][strategy]["values"],
+                                                                   result["true_class"][strategy]["values"]))
+    # paired: each seed's difference is the difference of that seed's values (same seeds, same hidden worlds)
+    for pair in ("greedy - random", "random - observe"):
+        a, b = pair.split(" - ")
+        for key in ("true_dag", "true_class"):
+            record = result["differences"][pair][key]
+            assert record["values"] == pytest.approx(np.subtract(result[key][a]["values"], result[key][b]["values"]),
+                                                     abs=2e-4)
+            assert isinstance(record["excludes_zero"], bool)
+        assert [r["values"] for r in result["differences"][pair]["entropy"]][-1] == pytest.approx(
+            np.subtract(result["entropy"][a][-1]["values"], result["entropy"][b][-1]["values"]), abs=2e-4)
+
+
+def test_structure_strategies_meet_the_same_worlds_and_keep_their_own_noise():
+    """Each strategy draws from its own stream: running a strategy alone gives its figures in the full study."""
+    from causal_course.causal.experiment_design import run_strategy
+    from causal_course.causal.scm import random_linear_gaussian_scm
+    from causal_course.causal.structure_learning import DagSpace
+    from causal_course.seeds import stream
+    from causal_course.studies.structure import structure
+
+    result = structure(seed=5, fast=True, n_seeds=1, n_rounds=2, dag_indices=[6, 12])
+    space = DagSpace(3)
+    worlds_rng = stream(5, "structure_worlds")
+    worlds = [random_linear_gaussian_scm(space.dags[k], worlds_rng, names=["A", "B", "C"]) for k in (6, 12)]
+    rng = stream(5, "structure_random")
+    runs = [run_strategy(world, "random", 2, rng, 5, 16, space) for world in worlds]
+    assert result["entropy"]["random"][-1]["mean"] == pytest.approx(np.mean([r["entropy"][-1] for r in runs]),
+                                                                      abs=1e-4)
+
+
+def test_lesson02_cached_study_has_eight_paired_seeds_and_the_lesson_quotes_it():
+    """The cached study lesson 02 loads: >= 8 seeds, intervals, paired differences; and the claims the lesson
+    draws from it ("beats" from 15 samples on, not after 10) still hold for the cached figures."""
+    import nbformat
+
+    from causal_course.paths import DATA_DIR
+    from causal_course.statistics import format_interval
+    from causal_course.studies.cache import load_results
+    from causal_course.studies.records import StructureResult
+
+    result = StructureResult.from_json(load_results("structure_results"))
+    assert len(result.seeds) >= 8 and result.n_dags == 25 and (DATA_DIR / "structure_results.json").exists()
+    samples = result.samples
+    greedy_random = result.differences["greedy - random"]["entropy"]
+    random_observe = result.differences["random - observe"]["entropy"]
+    assert not greedy_random[samples.index(10)]["excludes_zero"]
+    assert all(greedy_random[k]["excludes_zero"] and greedy_random[k]["mean"] < 0
+               for k in range(samples.index(15), len(samples)))
+    assert all(r["excludes_zero"] and r["mean"] < 0 for r in random_observe[1:])
+    lesson = nbformat.read(Path(__file__).resolve().parent.parent / "notebooks" / "02_experiments_reveal_structure.ipynb",
+                           as_version=4)
+    text = "\n".join(cell.source for cell in lesson.cells if cell.cell_type == "markdown")
+    quoted = [format_interval(greedy_random[samples.index(n)], 2) for n in (10, 15, samples[-1])]
+    quoted += [format_interval(random_observe[samples.index(n)], 2) for n in (10, samples[-1])]
+    for figure in quoted:
+        assert figure.replace("-", "\u2212") in text, f"lesson 02 does not quote the cached figure {figure}"
 
 
 # ------------------------------------------------------------------ the exercises' checks catch the usual mistakes

@@ -3,9 +3,6 @@
 
 from __future__ import annotations
 
-import numpy as np
-
-from causal_course.statistics import over_seeds
 from causal_course.validation import (
     check_bool,
     check_instance,
@@ -65,9 +62,3 @@ def _check_test_sets(test_sets, needed=()) -> dict:
         raise invalid("test_sets", expected, f"the keys {sorted(test_sets)}",
                       "make them with causal_course.learners.evaluation.make_test_sets(n_test, rng)")
     return test_sets
-
-
-def _mean_se(values):
-    """Mean and standard error over the first axis (seeds), rounded, as lists (or floats for one value per seed)."""
-    summary = over_seeds(values)
-    return np.round(summary["mean"], 4).tolist(), np.round(summary["se"], 4).tolist()

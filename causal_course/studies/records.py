@@ -4,14 +4,14 @@ Introduced in lesson 02. Each study returns one of these. It reads like the JSON
 course's contract (COURSE.md §5): ``result["heldout"]["model"]`` works on a fresh result and on a
 cached one loaded from ``causal_course/data`` alike, and :meth:`StudyResult.to_json` (or
 ``json.dumps(result, default=json_default)``) writes it. Key names are uniform: a summary over
-seeds is either ``KEY`` with ``KEY_se`` (its standard error) or an interval record
-``{"mean", "low", "high", "values"}`` (:func:`causal_course.statistics.interval_record`).
+seeds is an interval record ``{"mean", "low", "high", "values"}``
+(:func:`causal_course.statistics.interval_record`).
 
->>> result = StructureResult.from_json({"experiment": "structure", "seed": 0, "n_seeds": 1, "n_dags": 1,
-...     "batch_size": 5, "samples": [0], "entropy": {"observe": [4.64]}, "entropy_se": {"observe": [0.0]},
-...     "true_dag": {}, "true_dag_se": {}, "true_class": {}, "true_class_se": {}})
->>> result.entropy["observe"], result["samples"], result.to_json()["experiment"]
-([4.64], [0], 'structure')
+>>> result = StructureResult.from_json({"experiment": "structure", "seeds": [0], "n_dags": 1, "batch_size": 5,
+...     "samples": [0], "entropy": {"observe": [{"mean": 4.64, "low": None, "high": None, "values": [4.64]}]},
+...     "true_dag": {}, "true_class": {}, "differences": {}})
+>>> result.entropy["observe"][0]["mean"], result["samples"], result.to_json()["experiment"]
+(4.64, [0], 'structure')
 """
 
 from __future__ import annotations
@@ -192,20 +192,24 @@ class ConfoundingResult(StudyResult):
 
 @dataclass(frozen=True)
 class StructureResult(StudyResult):
-    """``experiment structure`` (lesson 02): posterior entropy by strategy against samples, and the final masses."""
+    """``experiment structure`` (lesson 02): posterior entropy by strategy against samples, and the final masses.
+
+    ``entropy[strategy]`` holds one interval record per entry of ``samples`` (per-seed ``values``, ``mean``, 95 %
+    ``low``/``high``; a seed's value is the mean over its ``n_dags`` hidden worlds); ``true_dag[strategy]`` and
+    ``true_class[strategy]`` one record each, the posterior mass on the true DAG and on its class after the last
+    round; ``differences["a - b"][key]`` the paired differences of the same quantities (plus ``excludes_zero``),
+    every strategy of a seed having learned the same hidden worlds.
+    """
 
     experiment: ClassVar[str] = "structure"
-    seed: int
-    n_seeds: int
+    seeds: list
     n_dags: int
     batch_size: int
     samples: list
     entropy: dict
-    entropy_se: dict
     true_dag: dict
-    true_dag_se: dict
     true_class: dict
-    true_class_se: dict
+    differences: dict
 
 
 @dataclass(frozen=True)

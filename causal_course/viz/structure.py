@@ -147,26 +147,30 @@ def render_posteriors(space, posteriors: dict, true_index: int | None = None):
 
 
 def render_entropy_curves(result: dict):
-    """Posterior entropy (bits) against samples, one line per strategy, mean ± standard error (lesson 02).
+    """Posterior entropy (bits) against samples, one line per strategy, mean with its 95 % interval over seeds
+    (lesson 02).
 
-    ``result`` is what :func:`causal_course.studies.structure.structure` returns.
+    ``result`` is what :func:`causal_course.studies.structure.structure` returns (or its cached JSON).
     """
     from causal_course.viz.style import course_figure
 
     fig = course_figure(figsize=(6.5, 3.6), layout="constrained")
     ax = fig.subplots()
     samples = np.asarray(result["samples"])
-    for strategy, mean in result["entropy"].items():
-        mean, se = np.asarray(mean), np.asarray(result["entropy_se"][strategy])
+    for strategy, records in result["entropy"].items():
+        mean = np.array([r["mean"] for r in records], dtype=float)
+        low = np.array([r["mean"] if r["low"] is None else r["low"] for r in records], dtype=float)
+        high = np.array([r["mean"] if r["high"] is None else r["high"] for r in records], dtype=float)
         style = STRATEGY_STYLE[strategy]
         ax.plot(samples, mean, markersize=4, **style)
-        ax.fill_between(samples, mean - se, mean + se, color=style["color"], alpha=0.2)
+        ax.fill_between(samples, low, high, color=style["color"], alpha=0.2)
     ax.axhline(np.log2(25), color="0.5", linewidth=0.8)
     ax.text(samples[-1], np.log2(25) - 0.05, "no data: log2(25) = 4.64 bits", ha="right", va="top", fontsize=7)
     ax.set_xlabel("samples collected")
     ax.set_ylabel("posterior entropy (bits)")
     ax.set_ylim(bottom=0)
-    ax.set_title("How fast experiments pin down the DAG", fontsize=10)
+    n_seeds = len(result["seeds"])
+    ax.set_title(f"How fast experiments pin down the DAG ({n_seeds} seeds, shaded: 95 % interval)", fontsize=10)
     ax.legend(fontsize=8)
     return fig
 
