@@ -20,7 +20,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 CHECKS = ROOT / "causal_course" / "checks"
 DEFAULT_TESTS = ["tests/test_checks.py", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "tests").glob("test_checks_*.py")),
-                 "tests/test_imitation.py", "tests/test_structure.py", "tests/test_explanations.py"]
+                 "tests/test_check_stages.py", "tests/test_imitation.py", "tests/test_structure.py",
+                 "tests/test_explanations.py"]
 
 
 def rejection_lines(path: Path) -> list[int]:

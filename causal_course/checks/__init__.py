@@ -67,7 +67,8 @@ def as_number(value, what: str) -> float:
     import numpy as np
 
     if isinstance(value, (bool, np.bool_)):
-        raise CheckFailed(f"{what} should be a number, got a bool.")
+        raise CheckFailed(f"{what} should be a number, got a bool. Hint: return the value itself, not a "
+                          "comparison (>, <, ==) with it.")
     try:
         number = float(np.asarray(value, dtype=float).reshape(()))
     except (TypeError, ValueError):

@@ -19,7 +19,8 @@ def _as_matrix(value, n_rows: int, n_columns: int, what: str) -> np.ndarray:
     try:
         array = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
-        raise CheckFailed(f"{what} should be a numeric array, got {type(value).__name__}.") from None
+        raise CheckFailed(f"{what} should be a numeric array, got {type(value).__name__}. Hint: return one "
+                          "array with a column per variable, e.g. np.column_stack([motivation, tutoring, score]).") from None
     if array.shape != (n_rows, n_columns):
         raise CheckFailed(
             f"{what} has shape {array.shape}; expected ({n_rows}, {n_columns}): one row per sample and one "
@@ -87,7 +88,8 @@ def check_sample_tutoring(sample_tutoring) -> CheckResult:
     X_dz = _as_matrix(sample_tutoring(n, np.random.default_rng(13), do={MOTIVATION: -1.0}), n, 3,
                       "sample_tutoring(n, rng, do={0: -1.0})")
     if not np.allclose(X_dz[:, MOTIVATION], -1.0):
-        raise CheckFailed("under do={0: -1.0} the motivation column should equal -1.0 in every row.")
+        raise CheckFailed("under do={0: -1.0} the motivation column should equal -1.0 in every row. Hint: any "
+                          "variable can be intervened on: look up each column's index in `do`, not only tutoring's.")
     _compare_moments(
         X_dz, model, "samples under do(motivation = -1)",
         "an intervention on motivation must flow down to tutoring and score through their equations.",
@@ -178,11 +180,25 @@ def check_backdoor_adjusted_effect(backdoor_adjusted_effect) -> CheckResult:
     X = tutoring_scm().sample(5_000, np.random.default_rng(34))
     answer = as_number(backdoor_adjusted_effect(X, TUTORING, SCORE, []), "backdoor_adjusted_effect(X, 1, 2, [])")
     if abs(answer - np.polyfit(X[:, TUTORING], X[:, SCORE], 1)[0]) > 1e-6:
-        raise CheckFailed("with an empty adjustment set the answer should be the ordinary regression slope.")
+        raise CheckFailed("with an empty adjustment set the answer should be the ordinary regression slope. Hint: "
+                          "take the adjustment columns from the `adjustment` argument (it may be empty), not from "
+                          "fixed column numbers.")
     return CheckResult(True, "adjusting for motivation recovers the causal effect on three different models.")
 
 
 # --------------------------------------------------------------------------------- 1.4
+def _reject_an_average_student(answer: float, model, observed: np.ndarray, tutoring: float) -> None:
+    """Fail when ``answer`` is the score of an average student given ``tutoring`` (or of one with this motivation
+    but no noise of their own). Asked at both stages: such an answer already misses the factual score."""
+    average = model.mean(do={"tutoring": tutoring})[SCORE]
+    population = model.weights[MOTIVATION, SCORE] * observed[MOTIVATION] + model.weights[TUTORING, SCORE] * tutoring
+    if abs(answer - average) < 1e-6 or abs(answer - population) < 1e-6:
+        raise CheckFailed(
+            "you predicted an average student's score, not this student's. Hint: keep this "
+            "student's own noise term (abduction) and add it back in the prediction step."
+        )
+
+
 def check_counterfactual_score(counterfactual_score) -> CheckResult:
     model = tutoring_scm()
     rng = np.random.default_rng(41)
@@ -191,6 +207,7 @@ def check_counterfactual_score(counterfactual_score) -> CheckResult:
         observed = row.copy()
         same = as_number(counterfactual_score(observed.copy(), float(observed[TUTORING])), "counterfactual_score")
         if abs(same - observed[SCORE]) > 1e-6:
+            _reject_an_average_student(same, model, observed, float(observed[TUTORING]))
             raise CheckFailed(
                 "with the tutoring the student actually had, the counterfactual score should be the observed "
                 "score. Hint: abduct this student's noise term from the observed row first."
@@ -199,13 +216,7 @@ def check_counterfactual_score(counterfactual_score) -> CheckResult:
         answer = as_number(counterfactual_score(observed.copy(), new_tutoring), "counterfactual_score")
         truth = model.counterfactual(observed, do={"tutoring": new_tutoring})[SCORE]
         if abs(answer - truth) > 1e-6:
-            average = model.mean(do={"tutoring": new_tutoring})[SCORE]
-            population = model.weights[MOTIVATION, SCORE] * observed[MOTIVATION] + model.weights[TUTORING, SCORE] * new_tutoring
-            if abs(answer - average) < 1e-6 or abs(answer - population) < 1e-6:
-                raise CheckFailed(
-                    "you predicted an average student's score, not this student's. Hint: keep this "
-                    "student's own noise term (abduction) and add it back in the prediction step."
-                )
+            _reject_an_average_student(answer, model, observed, new_tutoring)
             raise CheckFailed(
                 "the counterfactual score does not follow from abduct, act, predict. Hint: noise = score - "
                 "(its structural equation without noise); then recompute score with the new tutoring and "

@@ -23,7 +23,9 @@ def _as_dag_list(answer, n: int) -> list[np.ndarray]:
         raise CheckFailed(f"return a list of adjacency matrices, got {type(answer).__name__}.") from None
     for graph in graphs:
         if graph.shape != (n, n):
-            raise CheckFailed(f"each DAG should be an ({n}, {n}) adjacency matrix, got shape {graph.shape}.")
+            raise CheckFailed(f"each DAG should be an ({n}, {n}) adjacency matrix, got shape {graph.shape}. Hint: "
+                              f"append the matrix itself, np.zeros(({n}, {n}), dtype=bool) with adjacency[i, j] "
+                              "True for each edge i -> j, not a list of edges or states.")
         if not np.isin(graph, (0, 1)).all():
             raise CheckFailed("adjacency matrices hold True/False (or 0/1): adjacency[i, j] for the edge i -> j.")
     return [graph.astype(bool) for graph in graphs]
@@ -166,7 +168,8 @@ def check_posterior_from_log_scores(posterior_from_log_scores) -> CheckResult:
             if np.allclose(answer, np.abs(log_scores) / np.abs(log_scores).sum(), atol=1e-6):
                 raise CheckFailed("you normalised the log scores themselves. Hint: the posterior is proportional to "
                                   "exp(log score).")
-            raise CheckFailed("the probabilities are not proportional to exp(log score).")
+            raise CheckFailed("the probabilities are not proportional to exp(log score). Hint: subtract the "
+                              "largest log score (do not clip the scores), exponentiate, divide by the sum.")
     return CheckResult(True, "your posterior is right and stays finite for very negative log scores.")
 
 
@@ -174,7 +177,9 @@ def check_posterior_from_log_scores(posterior_from_log_scores) -> CheckResult:
 def check_test_information_gain(test_information_gain) -> CheckResult:
     rng = np.random.default_rng(25)
     cases = [(np.array([0.5, 0.5]), np.array([0.0, 1.0])), (np.array([0.5, 0.5]), np.array([0.3, 0.3])),
-             (np.array([0.25, 0.75]), np.array([0.05, 0.95]))]
+             (np.array([0.25, 0.75]), np.array([0.05, 0.95])),
+             # rules as noisy as each other (0.05 and 0.95 alike) cannot tell weighing them equally from by posterior
+             (np.array([0.2, 0.3, 0.5]), np.array([0.5, 0.9, 0.99]))]
     for _ in range(30):
         posterior = rng.dirichlet(np.ones(12))
         p_light = np.where(rng.random(12) < 0.5, 0.05, 0.95)
@@ -194,10 +199,12 @@ def check_test_information_gain(test_information_gain) -> CheckResult:
                               "entropy of the outcome under each rule (the detector's own noise teaches nothing).")
         if abs(answer - (outcome_entropy - np.mean(binary_entropy_bits(p_light)))) < 1e-9:
             raise CheckFailed("weigh each rule's outcome entropy by the rule's posterior probability, not equally.")
+        if np.all(p_light == p_light[0]):
+            raise CheckFailed("when every rule predicts the same outcome, a test teaches nothing: the gain must be 0. "
+                              "Hint: the gain is what the outcome tells you about the rule, H(predicted outcome) "
+                              "minus the expected H(outcome | rule), not how uncertain the rule is now.")
         raise CheckFailed("not the expected information gain. Hint: H(predicted outcome) minus the sum over rules of "
                           "posterior * H(outcome | rule), with H the binary entropy in bits.")
-    if test_information_gain(np.array([0.5, 0.5]), np.array([0.4, 0.4])) > 1e-9:
-        raise CheckFailed("when every rule predicts the same outcome, a test teaches nothing: the gain must be 0.")
     return CheckResult(True, "you value a test by how much it is expected to tell you about the rule.")
 
 

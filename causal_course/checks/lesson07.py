@@ -15,11 +15,13 @@ def _array(value, shape, what: str) -> np.ndarray:
     try:
         array = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
-        raise CheckFailed(f"{what} should be a numeric array, got {type(value).__name__}.") from None
+        raise CheckFailed(f"{what} should be a numeric array, got {type(value).__name__}. Hint: return a numpy "
+                          "array; wrap an iterator such as reversed(...) or map(...) in np.array(...).") from None
     if array.shape != shape:
         raise CheckFailed(f"{what} has shape {array.shape}; expected {shape}.")
     if not np.all(np.isfinite(array)):
-        raise CheckFailed(f"{what} contains NaN or inf.")
+        raise CheckFailed(f"{what} contains NaN or inf. Hint: look for an entry your code never filled (a loop "
+                          "that stops one step early) or a division by zero.")
     return array
 
 
@@ -104,7 +106,8 @@ def check_dagger_round(dagger_round) -> CheckResult:
         raise CheckFailed("return a pair (features, labels).")
     if np.ndim(result[0]) != 2 or np.shape(result[0])[1] != 3:
         raise CheckFailed(f"features should be an (N, 3) array of situations (y, h, curvature), got shape "
-                          f"{np.shape(result[0])}.")
+                          f"{np.shape(result[0])}. Hint: np.append without axis= flattens; stack the rows with "
+                          "np.concatenate([features, new_features]).")
     new_features = _array(result[0], np.shape(result[0]), "the features you return")
     new_labels = _array(result[1], (len(new_features),), "the labels you return")
     kept = (len(new_features) >= len(features) and np.allclose(new_features[:len(features)], features)
@@ -125,7 +128,9 @@ def check_dagger_round(dagger_round) -> CheckResult:
             raise CheckFailed("you labelled the new situations with the learner's own actions: that teaches it "
                               "nothing new. Hint: label them with what the expert would have done there "
                               "(drives.expert_actions).")
-        raise CheckFailed("the new labels are not the expert's actions in the new situations.")
+        raise CheckFailed("the new labels are not the expert's actions in the new situations. Hint: label each "
+                          "added situation with drives.expert_actions at the same steps (not rewards or "
+                          "other fields of the drives).")
     replay = lk.drive(policy, 10, 200, np.random.default_rng(75))
     if len(added_labels) != replay.on_road.sum():
         raise CheckFailed("drive 10 cars for 200 steps with the rng you are given (lk.drive(policy, 10, 200, rng)) "
