@@ -129,7 +129,7 @@ LESSONS = (
                'explain why an expert who acts on what its log does not hold cannot be imitated (the **off-record expert**);',
                'pool unbiased estimates by precision, and say why a biased source is not noise to average away.',
            ),
-           minutes=55, exercise_minutes=20, exercises=('4.1', '4.2', '4.3')),
+           minutes=55, exercise_minutes=35, exercises=('4.1', '4.2', '4.3', '4.4')),
     Lesson(number=5, slug='05_explanations', title='Explanations as auxiliary objectives',
            question='Does predicting explanations help learning?',
            summary='an explanation head trained jointly with imitation; explanations from the log against answer supervision; paired comparisons over 8 seeds; a task where explanations make learning possible',
