@@ -357,6 +357,16 @@ def test_experiment_cells_are_recognised_by_their_first_line():
     assert not is_experiment_cell("")
 
 
+def test_an_experiment_cell_is_not_run_when_grading(root, tmp_path):
+    """A cell that starts with '# Experiment (not graded)' is skipped: here it would end the process and break 1.2."""
+    notebook = nbformat.read(root / "solutions" / f"{LESSON}.ipynb", as_version=4)
+    experiment = "# Experiment (not graded): trains a model in the lesson\nimport os\ndifference_in_means = None\nos._exit(3)"
+    notebook.cells.insert(_cell_defining(notebook, "difference_in_means") + 1, nbformat.v4.new_code_cell(experiment))
+    nbformat.write(notebook, tmp_path / f"{LESSON}.ipynb")
+    [report] = grade_submissions([tmp_path / f"{LESSON}.ipynb"], workers=1, options=GradingOptions(timeout=TIMEOUT))
+    assert report["score"] == FULL and report["errors"] == [], report
+
+
 def test_bad_options_are_clear_errors():
     with pytest.raises(ValueError, match="timeout must be a positive number"):
         GradingOptions(timeout=0)
