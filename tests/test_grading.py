@@ -13,7 +13,14 @@ import nbformat
 import pytest
 
 from causal_course.checks import exercises_for, graded_lessons
-from causal_course.grading import GradingOptions, feedback_markdown, grade_submissions, is_check_cell, write_feedback
+from causal_course.grading import (
+    GradingOptions,
+    feedback_markdown,
+    grade_submissions,
+    is_check_cell,
+    is_experiment_cell,
+    write_feedback,
+)
 from causal_course.grading.sandbox import probe
 
 pytestmark = [pytest.mark.xdist_group("grading"),
@@ -340,6 +347,24 @@ def test_check_cells_are_recognised():
     assert not is_check_cell('x = 1\ncheck("1.3", f)')
     assert not is_check_cell("def check(x):\n    pass")
     assert not is_check_cell("print(1)")
+
+
+def test_experiment_cells_are_recognised_by_their_first_line():
+    assert is_experiment_cell("# Experiment (not graded): train two models\nmodel = build_model()")
+    assert is_experiment_cell("\n  # Experiment (not graded)\nx = 1")
+    assert not is_experiment_cell("x = 1\n# Experiment (not graded)")
+    assert not is_experiment_cell("# Exercise 4.4: More interventional data\ndef make_batch(n, rng, share): ...")
+    assert not is_experiment_cell("")
+
+
+def test_an_experiment_cell_is_not_run_when_grading(root, tmp_path):
+    """A cell that starts with '# Experiment (not graded)' is skipped: here it would end the process and break 1.2."""
+    notebook = nbformat.read(root / "solutions" / f"{LESSON}.ipynb", as_version=4)
+    experiment = "# Experiment (not graded): trains a model in the lesson\nimport os\ndifference_in_means = None\nos._exit(3)"
+    notebook.cells.insert(_cell_defining(notebook, "difference_in_means") + 1, nbformat.v4.new_code_cell(experiment))
+    nbformat.write(notebook, tmp_path / f"{LESSON}.ipynb")
+    [report] = grade_submissions([tmp_path / f"{LESSON}.ipynb"], workers=1, options=GradingOptions(timeout=TIMEOUT))
+    assert report["score"] == FULL and report["errors"] == [], report
 
 
 def test_bad_options_are_clear_errors():

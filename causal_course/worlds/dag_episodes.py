@@ -628,6 +628,43 @@ class EpisodeBatch:
         return goal_reward(self.effects, self.target, optimal_goal_action(self.effects, self.target))
 
 
+def join_batches(*batches: EpisodeBatch) -> EpisodeBatch:
+    """One batch holding the episodes of ``batches``, in order (lesson 04: a mixture built from two loggers' logs).
+
+    The batches must agree on what they carry: all with worlds or none, all tagged or none, all cued or none.
+
+    >>> rng = np.random.default_rng(0)
+    >>> len(join_batches(expert_episodes(3, rng), expert_episodes(0, rng), expert_episodes(2, rng)))
+    5
+    """
+    if not batches or not all(isinstance(batch, EpisodeBatch) for batch in batches):
+        raise invalid("batches", "one or more EpisodeBatch", ", ".join(type(b).__name__ for b in batches) or "none",
+                      "pass batches such as expert_episodes(n, rng)", TypeError)
+
+    def joined(name):
+        parts = [getattr(batch, name) for batch in batches]
+        if all(part is None for part in parts):
+            return None
+        if any(part is None for part in parts):
+            raise invalid("batches", f"all with {name} or all without", "a mix",
+                          "join batches of one kind (for instance all untagged)")
+        return np.concatenate(parts)
+
+    worlds = None
+    if all(batch.worlds is not None for batch in batches):
+        parts = [batch.worlds for batch in batches]
+        if len({part.env for part in parts}) > 1:
+            raise invalid("batches", "worlds of one environment variant", ", ".join(sorted({p.env for p in parts})),
+                          "join batches from the same env")
+        worlds = Worlds(*(np.concatenate([getattr(p, name) for p in parts])
+                          for name in ("weights", "noise_sd", "hidden_weights")), parts[0].env,
+                        np.concatenate([p.effects for p in parts]))
+    elif any(batch.worlds is not None for batch in batches):
+        raise invalid("batches", "all with worlds or all without", "a mix", "join batches made the same way")
+    return EpisodeBatch(*(joined(name) for name in ("weights", "effects", "target", "actions", "values", "goal_action")),
+                        worlds, joined("source"), joined("cue"))
+
+
 def run_exploration(weights, actions: np.ndarray, rng: np.random.Generator,
                     effects: np.ndarray | None = None) -> np.ndarray:
     """Values seen after a fixed sequence of exploration actions ``(n, steps)``: shape ``(n, steps, 5)`` (lesson 03).
