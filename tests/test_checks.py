@@ -1,5 +1,7 @@
 """Each lesson-01 check accepts the solution and rejects plausible wrong answers with a specific message."""
 
+import dataclasses
+
 import nbformat
 import numpy as np
 import pytest
@@ -277,6 +279,9 @@ def _perturbed(value):
         return type(value)(_perturbed(v) for v in value)
     if isinstance(value, dict):
         return {k: _perturbed(v) for k, v in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):  # e.g. an EpisodeBatch: its arrays
+        return dataclasses.replace(value, **{f.name: _perturbed(getattr(value, f.name)) for f in dataclasses.fields(value)
+                                             if isinstance(getattr(value, f.name), np.ndarray)})
     return value
 
 
