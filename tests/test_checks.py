@@ -279,7 +279,7 @@ def _perturbed(value):
         return type(value)(_perturbed(v) for v in value)
     if isinstance(value, dict):
         return {k: _perturbed(v) for k, v in value.items()}
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):  # e.g. an EpisodeBatch: its arrays
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):  # e.g. an EpisodeBatch: its arrays, one by one
         return dataclasses.replace(value, **{f.name: _perturbed(getattr(value, f.name)) for f in dataclasses.fields(value)
                                              if isinstance(getattr(value, f.name), np.ndarray)})
     return value

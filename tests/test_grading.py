@@ -13,7 +13,14 @@ import nbformat
 import pytest
 
 from causal_course.checks import exercises_for, graded_lessons
-from causal_course.grading import GradingOptions, feedback_markdown, grade_submissions, is_check_cell, write_feedback
+from causal_course.grading import (
+    GradingOptions,
+    feedback_markdown,
+    grade_submissions,
+    is_check_cell,
+    is_experiment_cell,
+    write_feedback,
+)
 from causal_course.grading.sandbox import probe
 
 pytestmark = [pytest.mark.xdist_group("grading"),
@@ -340,6 +347,14 @@ def test_check_cells_are_recognised():
     assert not is_check_cell('x = 1\ncheck("1.3", f)')
     assert not is_check_cell("def check(x):\n    pass")
     assert not is_check_cell("print(1)")
+
+
+def test_experiment_cells_are_recognised_by_their_first_line():
+    assert is_experiment_cell("# Experiment (not graded): train two models\nmodel = build_model()")
+    assert is_experiment_cell("\n  # Experiment (not graded)\nx = 1")
+    assert not is_experiment_cell("x = 1\n# Experiment (not graded)")
+    assert not is_experiment_cell("# Exercise 4.4: More interventional data\ndef make_batch(n, rng, share): ...")
+    assert not is_experiment_cell("")
 
 
 def test_bad_options_are_clear_errors():

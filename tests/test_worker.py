@@ -53,6 +53,31 @@ def test_worlds_round_trip_field_by_field_even_when_they_break_the_rules():
     assert isinstance(back, Worlds) and np.array_equal(back.weights, cyclic)
 
 
+def test_episode_batches_round_trip_field_by_field():
+    """Lesson 04's exercise 4.4 returns an EpisodeBatch; the grader rebuilds it from plain arrays, never unpickling it."""
+    from causal_course.learners.mixtures import mixture_episodes
+    from causal_course.worlds.dag_episodes import EpisodeBatch
+
+    batch = mixture_episodes(4, np.random.default_rng(0), 0.5, tagged=True)
+    back = roundtrip(batch)
+    assert isinstance(back, EpisodeBatch) and back.cue is None and back.worlds.env == "standard"
+    for name in ("weights", "effects", "target", "actions", "values", "goal_action", "source"):
+        assert np.array_equal(getattr(back, name), getattr(batch, name))
+        assert getattr(back, name).dtype == getattr(batch, name).dtype
+    wrong = EpisodeBatch(*(np.zeros(3) for _ in range(6)))  # wrong shapes arrive as they are: the check judges them
+    assert roundtrip(wrong).actions.shape == (3,)
+
+
+@pytest.mark.parametrize("payload", [
+    {"__episodes__": [1, 2]},
+    {"__episodes__": [{"__list__": [1.0]}] * 6 + [None, None, None]},
+    {"__episodes__": [None] * 9},
+])
+def test_malformed_episode_batches_are_refused(payload):
+    with pytest.raises(UnreadableReply):
+        decode(payload)
+
+
 @pytest.mark.parametrize("payload", [
     {"__worlds__": [1, 2, 3]},
     {"__worlds__": [{"__list__": [1.0]}, {"__list__": [1.0]}, {"__list__": [1.0]}, "standard", {"__list__": [1.0]}]},

@@ -32,8 +32,8 @@ _EXPORTS = {
     "DEFAULT_MEMORY_MB": "grader", "DEFAULT_SUBMISSION_TIMEOUT": "grader", "DEFAULT_TIMEOUT": "grader",
     "GradingOptions": "grader", "grade_notebook": "grader", "grade_submissions": "grader",
     "feedback_markdown": "reports", "write_feedback": "reports", "write_gradebook": "reports",
-    "identify_lesson": "submissions", "is_check_cell": "submissions", "read_submission": "submissions",
-    "submission_paths": "submissions",
+    "identify_lesson": "submissions", "is_check_cell": "submissions", "is_experiment_cell": "submissions",
+    "read_submission": "submissions", "submission_paths": "submissions",
 }
 __all__ = sorted(_EXPORTS)
 

@@ -25,6 +25,7 @@ from causal_course.grading.submissions import (
     duplicate_counts,
     identify_lesson,
     is_check_cell,
+    is_experiment_cell,
     lesson_conflicts,
     read_submission,
     submission_paths,
@@ -292,7 +293,8 @@ def grade_notebook(path, options: GradingOptions | None = None, timeout: float |
     exercises = _exercises(lesson, options)
     notes = lesson_conflicts(notebook, path, lesson)
     cells = [(i, c["source"]) for i, c in enumerate(notebook["cells"])
-             if c["cell_type"] == "code" and c["source"].strip() and not is_check_cell(c["source"])]
+             if c["cell_type"] == "code" and c["source"].strip() and not is_check_cell(c["source"])
+             and not is_experiment_cell(c["source"])]
 
     with tempfile.TemporaryDirectory(prefix="causal-course-grade-") as workdir:
         (Path(workdir) / "submission.ipynb").write_text(json.dumps(notebook), encoding="utf-8")

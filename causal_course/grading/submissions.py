@@ -133,6 +133,20 @@ def is_check_cell(source: str) -> bool:
     return any("check(" in line for line in lines) and all(_CHECK_LINE.match(line) for line in lines)
 
 
+EXPERIMENT_MARKER = "# Experiment (not graded)"
+
+
+def is_experiment_cell(source: str) -> bool:
+    """True for a cell whose first line starts with ``# Experiment (not graded)``: the grader skips it.
+
+    Such a cell runs an exercise's experiment (lesson 04's exercise 4.4 trains two models with the student's function);
+    it earns no points and defines nothing a check needs, and skipping it keeps grading 60 submissions within a
+    minute. Nothing after it may depend on it.
+    """
+    lines = source.strip().splitlines()
+    return bool(lines) and lines[0].startswith(EXPERIMENT_MARKER)
+
+
 
 
 def _notebooks_under(folder: Path) -> list[Path]:

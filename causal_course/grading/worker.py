@@ -92,6 +92,8 @@ def encode(value, depth: int = 0):
         return {"__list__": [encode(item, depth + 1) for item in value]}
     if _is_worlds(value):  # lesson 08's exercise returns renumbered worlds: their arrays and env, field by field
         return {"__worlds__": [encode(getattr(value, name, None), depth + 1) for name in WORLDS_FIELDS]}
+    if _is_course_class(value, "EpisodeBatch"):  # lesson 04's exercise 4.4 returns logged episodes, field by field
+        return {"__episodes__": [encode(getattr(value, name, None), depth + 1) for name in EPISODE_FIELDS]}
     if isinstance(value, dict):
         items = []
         for key, item in value.items():
@@ -103,12 +105,18 @@ def encode(value, depth: int = 0):
 
 
 WORLDS_FIELDS = ("weights", "noise_sd", "hidden_weights", "env", "effects")
+EPISODE_FIELDS = ("weights", "effects", "target", "actions", "values", "goal_action", "worlds", "source", "cue")
+
+
+def _is_course_class(value, name: str) -> bool:
+    """True for the course's class ``name`` of the episode environment, recognised without importing it here."""
+    kind = type(value)
+    return kind.__name__ == name and kind.__module__ == "causal_course.worlds.dag_episodes"
 
 
 def _is_worlds(value) -> bool:
-    """True for the course's ``Worlds`` (episode worlds), recognised without importing it here."""
-    kind = type(value)
-    return kind.__name__ == "Worlds" and kind.__module__ == "causal_course.worlds.dag_episodes"
+    """True for the course's ``Worlds`` (episode worlds)."""
+    return _is_course_class(value, "Worlds")
 
 
 def _decode_worlds(fields):
@@ -130,6 +138,26 @@ def _decode_worlds(fields):
     if not all(isinstance(array, np.ndarray) and array.dtype.kind in "biuf" for array in arrays):
         raise UnreadableReply("a Worlds whose fields are not numeric arrays")
     return Worlds(weights, noise_sd, hidden_weights, env, effects)
+
+
+def _decode_episodes(fields):
+    """An ``EpisodeBatch`` from its decoded fields: numeric arrays (``None`` where optional), else :class:`UnreadableReply`.
+
+    Built without any validation (the class has none), so that the check judges shapes and dtypes with its own hints.
+    """
+    import numpy as np
+
+    from causal_course.worlds.dag_episodes import EpisodeBatch, Worlds
+
+    if len(fields) != len(EPISODE_FIELDS):
+        raise UnreadableReply("a malformed EpisodeBatch")
+    *arrays, worlds, source, cue = fields
+    if not all(isinstance(array, np.ndarray) and array.dtype.kind in "biuf" for array in arrays):
+        raise UnreadableReply("an EpisodeBatch whose fields are not numeric arrays")
+    if not (worlds is None or isinstance(worlds, Worlds)) or not all(
+            part is None or (isinstance(part, np.ndarray) and part.dtype.kind in "biuf") for part in (source, cue)):
+        raise UnreadableReply("an EpisodeBatch whose worlds, source or cue are not what the course writes")
+    return EpisodeBatch(*arrays, worlds, source, cue)
 
 
 class Unsupported:
@@ -203,6 +231,8 @@ def decode(data, depth: int = 0):
         return result
     if "__worlds__" in data:
         return _decode_worlds([decode(item, depth + 1) for item in _as_list(data["__worlds__"])])
+    if "__episodes__" in data:
+        return _decode_episodes([decode(item, depth + 1) for item in _as_list(data["__episodes__"])])
     if "__unsupported__" in data:
         return Unsupported(str(data["__unsupported__"])[:200])
     raise UnreadableReply("an unknown kind of value")
