@@ -118,7 +118,7 @@ LESSONS = (
                'test whether the same passive learner can use **relevance cues** (prior knowledge of which variables matter) to experiment less, also for cue combinations it never read about;',
                "read the model's own code: what a token holds, the causal mask, the heads and the imitation loss, and change it.",
            ),
-           minutes=135, exercise_minutes=60, bonus_minutes=25, exercises=('3.1', '3.2', '3.3', '3.4', '3.5', '3.6', '3.7')),
+           minutes=140, exercise_minutes=60, bonus_minutes=25, exercises=('3.1', '3.2', '3.3', '3.4', '3.5', '3.6', '3.7')),
     Lesson(number=4, slug='04_data_mixtures', title='Data mixtures',
            question="What does an imitator learn from a mix of experimenters' and observers' logs, and can we ask it to act as the experimenter?",
            summary="what an imitator learns from mixtures of experimenters' and observers' logs (all-or-nothing, mixed within each log, random experimenters); sampled vs greedy imitation; source tags to ask for the experimenter; the off-record expert; pooling estimates by precision",
