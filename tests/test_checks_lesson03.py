@@ -132,6 +132,18 @@ def test_labels_from_experiments_that_were_not_logged():
     rejected(relabelled, "other experiments than the ones logged")
 
 
+def test_best_actions_with_another_tie_break():
+    def last_best(batch_size, rng):  # a best action read off the true effects, preferring the last of equals
+        batch = batch_of(fixed(batch_size), rng)
+        on_target = batch.effects[np.arange(batch_size), :, batch.target].copy()
+        on_target[np.arange(batch_size), batch.target] = 0.0
+        variable = 4 - np.argmax(np.abs(on_target[:, ::-1]), axis=1)
+        sign = on_target[np.arange(batch_size), variable] < 0
+        return dataclasses.replace(batch, goal_action=2 * variable + sign)
+
+    rejected(last_best, "equally large effects")
+
+
 def test_random_labels():
     def random_labels(batch_size, rng):
         batch = batch_of(fixed(batch_size), rng)

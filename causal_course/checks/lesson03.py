@@ -331,9 +331,12 @@ def check_fixed_order_batch(fixed_order_batch) -> CheckResult:
             raise CheckFailed("your labels are the optimal actions, read off the true effects, which no log holds. "
                               "The expert's label is the strongest effect it saw in its own logged experiments "
                               "(Section 8, condition 1: the log holds everything behind the label).")
-        if np.mean(goal == expected) > 0.8:
-            raise CheckFailed("most labels are the expert's, but not all: do they come from other experiments than "
-                              "the ones logged? Compute the choice from these actions and values.")
+        effects = np.asarray(batch.effects, dtype=float)
+        if np.all(goal_reward(effects, target, goal) >= goal_reward(effects, target, optimal) - 1e-9):
+            raise CheckFailed("every label is a best action, but where two variables have equally large effects some "
+                              "labels differ from what the logged experiments show: do they come from the true effects, "
+                              "or from other experiments than the ones logged? The label must come from these actions "
+                              "and values alone.")
         raise CheckFailed("the goal labels are not the expert's choice from the logged experiments. Hint: "
                           "goal_from_logged_evidence(actions, values, target).")
     again = _episode_batch(fixed_order_batch, n, 55)
