@@ -123,7 +123,7 @@ def test_cached_results_support_what_lesson_03_says():
         assert not ablation["summary"][metric]["difference"]["excludes_zero"]
     seed5 = next(r for r in ablation["per_seed"]["with_readings"] if r["seed"] == 5)
     assert 0.7 < seed5["critical_x0_share"] < 0.76 and seed5["critical"] < 0.8
-    # Think! 5.3: it explores well (every variable in ~99 %) and is no better given the expert's experiments
+    # Think! B2.2: it explores well (every variable in ~99 %) and is no better given the expert's experiments
     assert seed5["explores_every_variable"] > 0.97 and seed5["critical_x0_share_given_expert"] < 0.76
     cues = load_results("cues_results")
     runs = cues["per_seed"]

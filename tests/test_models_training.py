@@ -12,7 +12,14 @@ from causal_course.learners.evaluation import (
     model_agent,
     rollout,
 )
-from causal_course.learners.models import FEATURES, SEQUENCE_LENGTH, build_model, count_parameters, encode_episodes
+from causal_course.learners.models import (
+    FEATURE_NAMES,
+    FEATURES,
+    SEQUENCE_LENGTH,
+    build_model,
+    count_parameters,
+    encode_episodes,
+)
 from causal_course.learners.training import imitation_loss, train_behaviour_cloning
 from causal_course.seeds import stream
 from causal_course.worlds.dag_episodes import expert_episodes
@@ -25,6 +32,18 @@ def test_encoding_shapes():
     partial = encode_episodes(batch.actions[:, :2], batch.values[:, :2], None)
     assert partial.shape == (4, 3, FEATURES)
     assert torch.equal(partial, tokens[:, :3])
+
+
+def test_feature_names_name_every_feature_where_the_encoding_puts_it():
+    assert len(FEATURE_NAMES) == FEATURES == len(set(FEATURE_NAMES))
+    batch = expert_episodes(3, np.random.default_rng(0), "train")
+    tokens = encode_episodes(batch.actions, batch.values, batch.target)[0].numpy()
+    step = batch.actions[0, 0]
+    assert tokens[1, FEATURE_NAMES.index("observe" if step == 0 else f"do(X{step - 1})")] == 1
+    assert tokens[1, FEATURE_NAMES.index(f"X{step - 1}/5")] == 1  # the intervened variable reads 5 / 5
+    assert tokens[-1, FEATURE_NAMES.index(f"target X{batch.target[0]}")] == tokens[-1, FEATURE_NAMES.index("goal")] == 1
+    assert tokens[-1, FEATURE_NAMES.index("target@step1/5")] == np.float32(batch.values[0, 0, batch.target[0]] / 5)
+    assert tokens[0, FEATURE_NAMES.index("start")] == 1
 
 
 @pytest.mark.parametrize("architecture", ["transformer", "gru"])

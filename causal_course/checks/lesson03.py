@@ -248,6 +248,119 @@ def check_observer_goal_choice(observer_goal_choice) -> CheckResult:
     return CheckResult(True, "your observer picks the steepest slope, sign included.")
 
 
+# --------------------------------------------------------------------------------- 3.7
+FIXED_ORDER = np.arange(1, 6)  # do(X0 = 5), do(X1 = 5), ..., do(X4 = 5): the fixed protocol's actions
+
+
+def _episode_batch(make_batch, batch_size: int, seed: int):
+    from causal_course.worlds.dag_episodes import EpisodeBatch
+
+    batch = make_batch(batch_size, np.random.default_rng(seed))
+    if isinstance(batch, tuple):
+        raise CheckFailed("fixed_order_batch returned a tuple; return one EpisodeBatch(weights, effects, target, "
+                          "actions, values, goal_action, worlds), as expert_episodes does.")
+    if not isinstance(batch, EpisodeBatch):
+        raise CheckFailed(f"fixed_order_batch should return an EpisodeBatch (as expert_episodes does), got "
+                          f"{type(batch).__name__}.")
+    return batch
+
+
+def _shapes(batch, n: int) -> None:
+    expected = {"weights": (n, 5, 5), "effects": (n, 5, 5), "target": (n,), "actions": (n, 5),
+                "values": (n, 5, 5), "goal_action": (n,)}
+    for name, shape in expected.items():
+        array = np.asarray(getattr(batch, name))
+        if array.shape != shape:
+            raise CheckFailed(f"batch.{name} has shape {array.shape}; for {n} episodes it should be {shape}.")
+    for name in ("target", "actions", "goal_action"):
+        if not np.issubdtype(np.asarray(getattr(batch, name)).dtype, np.integer):
+            raise CheckFailed(f"batch.{name} should hold integers (codes), got dtype {np.asarray(getattr(batch, name)).dtype}.")
+    if np.asarray(batch.goal_action).min() < 0 or np.asarray(batch.goal_action).max() > 9:
+        raise CheckFailed("goal actions are 2 * j (do(X_j = +5)) or 2 * j + 1 (do(X_j = -5)), so 0 to 9.")
+
+
+def _same_batch(a, b) -> bool:
+    return all(np.array_equal(np.asarray(getattr(a, name)), np.asarray(getattr(b, name)))
+               for name in ("weights", "target", "actions", "values", "goal_action"))
+
+
+def check_fixed_order_batch(fixed_order_batch) -> CheckResult:
+    from causal_course.worlds.dag_episodes import goal_from_logged_evidence, total_effects
+
+    n = 400
+    batch = _episode_batch(fixed_order_batch, n, 55)
+    sizes = {len(np.asarray(batch.target)), len(np.asarray(_episode_batch(fixed_order_batch, 7, 56).target))}
+    if sizes != {n, 7}:
+        raise CheckFailed(f"asked for {n} and then 7 episodes, got {sorted(sizes)}. Hint: use the batch_size "
+                          "argument, do not fix the number of episodes.")
+    _shapes(batch, n)
+    weights, actions, values = (np.asarray(batch.weights, dtype=float), np.asarray(batch.actions),
+                                np.asarray(batch.values, dtype=float))
+    target = np.asarray(batch.target)
+    if is_heldout(weights).any():
+        raise CheckFailed("some structures have X0 as an ancestor of X1: those are held out for the test. Hint: "
+                          "draw the training structures, split \"train\".")
+    if not np.allclose(np.asarray(batch.effects, dtype=float), total_effects(weights)):
+        raise CheckFailed("batch.effects are not the total effects of batch.weights. Hint: pass worlds.effects from "
+                          "the same worlds as the weights.")
+    if not (actions == FIXED_ORDER).all():
+        if (actions == FIXED_ORDER - 1).all():
+            raise CheckFailed("off by one: action 0 observes; do(X_i = 5) is action i + 1, so the protocol's "
+                              "actions are 1, 2, 3, 4, 5.")
+        if (np.sort(actions, axis=1) == FIXED_ORDER).all():
+            raise CheckFailed("every variable once, but not in the protocol's order: these are the expert's "
+                              "random orders. This experimenter always does X0 first, then X1, ..., X4 last.")
+        raise CheckFailed("the logged actions are not the fixed protocol: every episode should read 1, 2, 3, 4, 5 "
+                          "(do(X0 = 5) first, do(X4 = 5) last), no observe steps.")
+    steps = np.arange(5)
+    if not np.allclose(values[:, steps, steps], 5.0):
+        raise CheckFailed("at step s the protocol sets X_s to 5, but values[:, s, s] is not 5 everywhere. Hint: "
+                          "the values must be what was seen after *your* actions: run_exploration(worlds, actions, rng).")
+    predicted = 5.0 * np.asarray(batch.effects, dtype=float)  # after do(X_s = 5), X_k is about 5 * effect(s -> k)
+    if np.mean(np.abs(values - predicted)) > 0.3:
+        raise CheckFailed("the values seen do not match these structures: after do(X_s = 5) each X_k should be "
+                          "about 5 times the total effect of X_s on X_k. Hint: run the exploration in the same "
+                          "worlds the weights come from.")
+    if (np.asarray(batch.goal_action) // 2 == target).any():
+        raise CheckFailed("some goal actions intervene on the target itself; only other variables are allowed.")
+    expected = goal_from_logged_evidence(actions, values, target)
+    goal = np.asarray(batch.goal_action)
+    if not np.array_equal(goal, expected):
+        optimal = optimal_goal_action(np.asarray(batch.effects, dtype=float), target)
+        if np.array_equal(goal, optimal):
+            raise CheckFailed("your labels are the optimal actions, read off the true effects, which no log holds. "
+                              "The expert's label is the strongest effect it saw in its own logged experiments "
+                              "(Section 8, condition 1: the log holds everything behind the label).")
+        effects = np.asarray(batch.effects, dtype=float)
+        if np.all(goal_reward(effects, target, goal) >= goal_reward(effects, target, optimal) - 1e-9):
+            raise CheckFailed("every label is a best action, but where two variables have equally large effects some "
+                              "labels differ from what the logged experiments show: do they come from the true effects, "
+                              "or from other experiments than the ones logged? The label must come from these actions "
+                              "and values alone.")
+        raise CheckFailed("the goal labels are not the expert's choice from the logged experiments. Hint: "
+                          "goal_from_logged_evidence(actions, values, target).")
+    again = _episode_batch(fixed_order_batch, n, 55)
+    if not _same_batch(batch, again):
+        raise CheckFailed("the same seed gave different batches. Hint: draw everything from the `rng` argument, "
+                          "not from np.random or a generator made without a seed.")
+    if _same_batch(batch, _episode_batch(fixed_order_batch, n, 57)):
+        raise CheckFailed("two different seeds gave the same batch: you make your own generator. Hint: use the "
+                          "`rng` argument, which training passes in fresh for every step.")
+    state = np.random.get_state()
+    try:
+        np.random.seed(58)
+        before = np.random.get_state()
+        _episode_batch(fixed_order_batch, 20, 59)
+        after = np.random.get_state()
+    finally:
+        np.random.set_state(state)
+    if not (np.array_equal(before[1], after[1]) and before[2:] == after[2:]):
+        raise CheckFailed("fixed_order_batch draws from numpy's global random state (np.random). Hint: draw "
+                          "only from the `rng` argument.")
+    return CheckResult(True, "fixed-order logs on training structures, the expert's labels from its own "
+                             "experiments, and reproducible from rng alone.")
+
+
 EXERCISES = [
     Exercise("3.1", LESSON, "expert_goal_choice", "The expert's goal choice", 3, check_expert_goal_choice),
     Exercise("3.2", LESSON, "correlational_choice", "The correlational strategy", 2, check_correlational_choice),
@@ -255,4 +368,6 @@ EXERCISES = [
     Exercise("3.4", LESSON, "x0_ancestor_of_x1", "The held-out split", 3, check_x0_ancestor_of_x1),
     Exercise("3.5", LESSON, "cued_exploration", "The cued expert's experiments", 2, check_cued_exploration),
     Exercise("3.6", LESSON, "observer_goal_choice", "The observer's honest choice", 3, check_observer_goal_choice),
+    Exercise("3.7", LESSON, "fixed_order_batch", "An experiment of your own: a fixed protocol", 3,
+             check_fixed_order_batch),
 ]

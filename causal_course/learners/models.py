@@ -48,6 +48,15 @@ _TAGS = slice(_CUE.stop, _CUE.stop + len(SOURCES) - 1)
 _READINGS = slice(_TAGS.stop, _TAGS.stop + N_EXPLORATION_STEPS)
 _CLIPPED_READINGS = slice(_READINGS.stop, _READINGS.stop + N_EXPLORATION_STEPS)
 _START_FLAG, _GOAL_FLAG = FEATURES - 2, FEATURES - 1
+FEATURE_NAMES = (  # what each token feature holds, in order (lesson 03, Section 10: inside the model)
+    ("observe",) + tuple(f"do(X{i})" for i in range(N_VARIABLES))
+    + tuple(f"X{i}/5" for i in range(N_VARIABLES)) + tuple(f"clip(X{i})" for i in range(N_VARIABLES))
+    + tuple(f"target X{i}" for i in range(N_VARIABLES)) + tuple(f"cue X{i}" for i in range(N_VARIABLES))
+    + tuple(f"tag {name}" for name in SOURCES[1:])
+    + tuple(f"target@step{k + 1}/5" for k in range(N_EXPLORATION_STEPS))
+    + tuple(f"clip(target@step{k + 1})" for k in range(N_EXPLORATION_STEPS))
+    + ("start", "goal")
+)
 
 
 def source_codes(source, n: int) -> np.ndarray:
