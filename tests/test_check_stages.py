@@ -278,6 +278,71 @@ def _strongest(scores, target):
     return j, scores[j]
 
 
+def _strongest_experiment(actions, values, target):
+    """The step whose intervention (not on the target) moved the target most: the expert's evidence."""
+    steps = [s for s in range(len(actions)) if actions[s] > 0 and actions[s] - 1 != target]
+    return max(steps, key=lambda s: abs(values[s, target]))
+
+
+def test_3_1_choice_that_returns_the_step_number_as_the_variable_is_named(solutions):
+    def expert_goal_choice(actions, values, target):
+        step = _strongest_experiment(actions, values, target)
+        return 2 * step + int(values[step, target] < 0)  # the step, not actions[step] - 1
+
+    rejected(solutions, "3.1", expert_goal_choice, "step number as the variable", "actions[step] - 1")
+
+
+def test_3_1_choice_of_the_weakest_experiment_is_named(solutions):
+    def expert_goal_choice(actions, values, target):
+        steps = [s for s in range(5) if actions[s] > 0 and actions[s] - 1 != target]
+        step = min(steps, key=lambda s: abs(values[s, target]))  # min for max
+        return 2 * (actions[step] - 1) + int(values[step, target] < 0)
+
+    rejected(solutions, "3.1", expert_goal_choice, "moved the target most", "skipping observe steps")
+
+
+def test_3_1_choice_of_a_variable_the_episode_never_intervened_on_is_named(solutions):
+    def expert_goal_choice(actions, values, target):
+        untouched = [j for j in range(5) if j != target and j + 1 not in actions]
+        if untouched:  # "the one we know least about might be the strongest"
+            return 2 * untouched[0]
+        step = _strongest_experiment(actions, values, target)
+        return 2 * (actions[step] - 1) + int(values[step, target] < 0)
+
+    rejected(solutions, "3.1", expert_goal_choice, "never intervened on", "evidence is values[step, target]")
+
+
+def test_3_4_ancestor_by_paths_of_up_to_three_edges_is_caught_on_a_long_chain(solutions):
+    def x0_ancestor_of_x1(weights):
+        edges = (np.asarray(weights) != 0).astype(int)
+        reach = edges + edges @ edges + edges @ edges @ edges  # one edge short of n - 1 = 4
+        return bool(reach[0, 1] > 0)
+
+    rejected(solutions, "3.4", x0_ancestor_of_x1, "path of four edges", "up to n - 1 edges")
+
+
+def test_3_6_observer_that_ranks_by_the_raw_covariance_is_named(solutions):
+    def observer_goal_choice(values, target):
+        c = np.cov(np.asarray(values).T)
+        slope = c[:, target].copy()  # forgot to divide by var(X_j)
+        slope[target] = 0.0
+        j = int(np.argmax(np.abs(slope)))
+        return 2 * j + int(slope[j] < 0)
+
+    rejected(solutions, "3.6", observer_goal_choice, "ranked by the covariance", "divides by var(X_j)")
+
+
+def test_3_6_observer_that_divides_by_the_standard_deviation_is_told_it_ranks_like_the_correlation(solutions):
+    def observer_goal_choice(values, target):
+        c = np.cov(np.asarray(values).T)
+        slope = c[:, target] / np.sqrt(np.diag(c))  # sd for variance
+        slope[target] = 0.0
+        j = int(np.argmax(np.abs(slope)))
+        return 2 * j + int(slope[j] < 0)
+
+    rejected(solutions, "3.6", observer_goal_choice, "divided by sd(X_j), which ranks the same", "var(X_j)")
+
+
 def test_3_2_choice_with_a_precedence_slip_returns_a_bool(solutions):
     def correlational_choice(values, target):
         j, r = _strongest(np.corrcoef(np.asarray(values).T)[:, target], target)

@@ -62,16 +62,24 @@ def check_expert_goal_choice(expert_goal_choice) -> CheckResult:
                     "right variable, wrong sign. Hint: if do(X_j = +5) lowered the target, choose do(X_j = -5), "
                     "that is action 2 * j + 1."
                 )
+            experiments = (actions[b] > 0) & (actions[b] - 1 != target)  # the evidence: not the target's own step
+            strongest_step = int(np.flatnonzero(experiments)[np.argmax(np.abs(effect[experiments]))])
             chosen_step = np.nonzero(actions[b] == answer // 2 + 1)[0]
-            if chosen_step.size and abs(effect[chosen_step[0]]) < np.nanmax(np.abs(effect[actions[b] > 0])):
+            if answer // 2 == strongest_step != actions[b, strongest_step] - 1:
+                raise CheckFailed(
+                    "you returned the strongest experiment's step number as the variable. Hint: the variable "
+                    "intervened on at a step is actions[step] - 1."
+                )
+            if chosen_step.size and abs(effect[chosen_step[0]]) < abs(effect[strongest_step]):
                 raise CheckFailed(
                     "you did not choose the variable whose intervention moved the target most. Hint: compare "
                     "|value of the target| across the steps that intervened, skipping observe steps (action 0) "
                     "and the step that intervened on the target."
                 )
             raise CheckFailed(
-                "your choice differs from the expert's on some episodes. Hint: the intervened variable at a step "
-                "is actions[step] - 1, and the evidence is values[step, target]."
+                "you chose a variable this episode never intervened on, so its logs hold no evidence for it. "
+                "Hint: the expert chooses among the variables it experimented on; the intervened variable at a "
+                "step is actions[step] - 1, and the evidence is values[step, target]."
             )
     return CheckResult(True, "you pick the expert's goal from its own interventions, sign included.")
 
@@ -140,6 +148,8 @@ def _cases():
     cancelling[0, 1], cancelling[0, 2], cancelling[2, 1] = 1.0, -1.0, 1.0  # effects cancel: still an ancestor
     indirect = np.zeros((5, 5))
     indirect[0, 3], indirect[3, 4], indirect[4, 1] = 1.0, -1.0, 1.0
+    long_chain = np.zeros((5, 5))
+    long_chain[0, 2], long_chain[2, 3], long_chain[3, 4], long_chain[4, 1] = 1.0, 1.0, 1.0, 1.0
     reverse = np.zeros((5, 5))
     reverse[1, 0], reverse[0, 2] = 1.0, 1.0
     common_cause = np.zeros((5, 5))
@@ -148,6 +158,8 @@ def _cases():
         (cancelling, True, "an ancestor whose two paths cancel (total effect 0) is still an ancestor: use the edges, "
                            "not the total effect"),
         (indirect, True, "X0 reaches X1 through X3 and X4: follow paths of any length, not just direct edges"),
+        (long_chain, True, "X0 reaches X1 only by a path of four edges (X0 -> X2 -> X3 -> X4 -> X1): follow paths "
+                           "of any length, up to n - 1 edges"),
         (reverse, False, "here X1 causes X0, not the other way round: weights[i, j] is the edge i -> j"),
         (common_cause, False, "X0 and X1 share a cause (X2) but neither is an ancestor of the other"),
     ]
@@ -236,13 +248,15 @@ def check_observer_goal_choice(observer_goal_choice) -> CheckResult:
         correlation = np.corrcoef(values.T)[:, t]
         correlation[t] = 0.0
         if answer // 2 == int(np.argmax(np.abs(correlation))):
-            raise CheckFailed("you used the correlation; the observer uses the slope, cov(X_j, target) / var(X_j), "
-                              "which is in the units of an effect.")
+            raise CheckFailed("you ranked by the correlation (or divided by sd(X_j), which ranks the same); the "
+                              "observer uses the slope, cov(X_j, target) / var(X_j), which is in the units of an "
+                              "effect.")
         reverse = covariance[:, t] / covariance[t, t]
         reverse[t] = 0.0
         if answer // 2 == int(np.argmax(np.abs(reverse))):
-            raise CheckFailed("you divided by the target's variance; the slope of the target on X_j divides by "
-                              "var(X_j), the variable you would intervene on.")
+            raise CheckFailed("you ranked by the covariance (or divided it by the target's variance, which ranks "
+                              "the same); the slope of the target on X_j divides by var(X_j), the variable you "
+                              "would intervene on.")
         raise CheckFailed("not the steepest slope of the target on another variable. Hint: with c = np.cov(values.T), "
                           "the slopes are c[:, target] / np.diag(c).")
     return CheckResult(True, "your observer picks the steepest slope, sign included.")
