@@ -3,6 +3,7 @@
 import nbformat
 import numpy as np
 import pytest
+import torch
 
 from causal_course.authoring.exercises import exercise_header
 from causal_course.checks import CheckNotPassed, check, exercises_for, find_exercise, graded_lessons, run_check
@@ -277,6 +278,8 @@ def _perturbed(value):
         return type(value)(_perturbed(v) for v in value)
     if isinstance(value, dict):
         return {k: _perturbed(v) for k, v in value.items()}
+    if isinstance(value, torch.Tensor):  # a loss (exercise 5.5): shifted, still carrying its gradient
+        return value + 0.37
     return value
 
 
@@ -295,6 +298,8 @@ def _expected_numbers(value, found):
     elif isinstance(value, dict):
         for v in value.values():
             _expected_numbers(v, found)
+    elif isinstance(value, torch.Tensor) and value.numel() <= 20:
+        _expected_numbers(value.detach().numpy().astype(float), found)
     return found
 
 
