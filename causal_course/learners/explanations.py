@@ -92,6 +92,12 @@ def explanation_loss(model, batch: EpisodeBatch, outputs: dict | None = None, no
     if outputs is None:
         outputs = model.outputs(encode_episodes(batch.actions, batch.values, batch.target), batch.target)
     hidden = outputs["hidden"]
+    if kind == "step_effects":
+        logits, classes, valid = step_effects_inputs(model, batch, outputs)
+        if not valid.any():
+            return hidden.sum() * 0.0
+        loss = step_effects_loss(logits, classes, valid)
+        return loss / _chance_classification(classes[valid], N_EFFECT_CLASSES) if normalised else loss
     targets = explanation_targets(batch, kind)
     if kind == "answer":
         prediction = model.explain_head(hidden[:, -1])
@@ -106,19 +112,13 @@ def explanation_loss(model, batch: EpisodeBatch, outputs: dict | None = None, no
         effects = torch.from_numpy(targets["effects"])[valid]
         loss = F.mse_loss(prediction, effects)
         return loss / ((effects - effects.mean()) ** 2).mean().clamp_min(1e-3) if normalised else loss
-    if kind == "justification":
-        valid = torch.from_numpy(targets["valid"])
-        if not valid.any():
-            return hidden.sum() * 0.0
-        logits = model.explain_head(hidden[:, -1])
-        steps = torch.as_tensor(targets["step"], dtype=torch.long)[valid]
-        loss = F.cross_entropy(logits[valid], steps)
-        return loss / _chance_classification(steps, logits.shape[-1]) if normalised else loss
-    logits, classes, valid = step_effects_inputs(model, batch, outputs)
+    valid = torch.from_numpy(targets["valid"])  # justification
     if not valid.any():
         return hidden.sum() * 0.0
-    loss = step_effects_loss(logits, classes, valid)
-    return loss / _chance_classification(classes[valid], N_EFFECT_CLASSES) if normalised else loss
+    logits = model.explain_head(hidden[:, -1])
+    steps = torch.as_tensor(targets["step"], dtype=torch.long)[valid]
+    loss = F.cross_entropy(logits[valid], steps)
+    return loss / _chance_classification(steps, logits.shape[-1]) if normalised else loss
 
 
 def step_effects_inputs(model, batch: EpisodeBatch, outputs: dict | None = None) -> tuple:
