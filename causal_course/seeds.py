@@ -39,6 +39,7 @@ STREAMS = {
     "lm_batches": 21,  # lesson 08: which documents make each training batch
     "lm_actions": 22,  # lesson 08: the environment's noise while the language model acts in a test
     "lm_probe": 23,  # lesson 08: held-out notes the model predicts readings for; tie-breaks of content orderings
+    "explanation_head_test": 65,  # lesson 05: the held-out episodes on which a briefly trained explanation head is scored
     "lm_demo": 40,  # lesson 08's demo: the worlds a learner meets one after another, and each world's noise
     "structure_worlds": 50,  # lesson 02's study: the hidden worlds (weights, noise scales) every experimenter meets
     "structure_observe": 51,  # lesson 02's study: the samples of the experimenter that only observes

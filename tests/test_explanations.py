@@ -10,9 +10,12 @@ import torch  # noqa: E402
 from conftest import exercise_controls  # noqa: E402
 
 from causal_course.learners.explanations import (  # noqa: E402
+    explanation_accuracy,
     explanation_loss,
     explanation_targets,
     loss_with_explanations,
+    step_effects_inputs,
+    step_effects_loss,
 )
 from causal_course.learners.models import build_model  # noqa: E402
 from causal_course.learners.training import imitation_loss, train_behaviour_cloning  # noqa: E402
@@ -119,6 +122,31 @@ def test_normalised_loss_is_the_loss_over_its_value_at_chance(batch, kind):
         chance = -sum(p * np.log(p) for p in counts / counts.sum() if p > 0)
     assert normalised == pytest.approx(raw / chance, rel=1e-4)
     assert _chance_classification(torch.tensor([0, 0, 1, 1]), 3).item() == pytest.approx(np.log(2))  # by hand
+
+
+def test_step_effects_loss_by_hand_and_the_head_accuracy_beside_chance(batch):
+    """Exercise 5.5's loss: the mean cross-entropy over every variable of every experiment step; observations left out."""
+    logits = torch.zeros(2, 2, 5, 3)
+    logits[0, 0, :, 2] = np.log(2.0)  # every variable of step 0 of episode 0: probabilities 1/4, 1/4, 1/2
+    classes = torch.full((2, 2, 5), 2)
+    valid = torch.tensor([[True, False], [True, False]])
+    expected = (5 * np.log(2.0) + 5 * np.log(3.0)) / 10  # -log(1/2) five times, -log(1/3) five times
+    assert step_effects_loss(logits, classes, valid).item() == pytest.approx(expected)
+    logits[:, 1] = 100.0 * torch.randn(2, 5, 3)  # the observation steps' scores do not count
+    assert step_effects_loss(logits, classes, valid).item() == pytest.approx(expected)
+    assert step_effects_loss(logits, classes, torch.zeros(2, 2, dtype=torch.bool)).item() == 0.0
+    model = build_model(seed=0, explanation="step_effects")
+    logits, classes, valid = step_effects_inputs(model, batch)
+    assert logits.shape == (len(batch), 5, 5, 3) and classes.shape == (len(batch), 5, 5) and valid.shape == (len(batch), 5)
+    assert explanation_loss(model, batch).item() == pytest.approx(step_effects_loss(logits, classes, valid).item())
+    scores = explanation_accuracy(model, batch)
+    read = classes[valid].reshape(-1)
+    assert scores["chance"] == pytest.approx(torch.bincount(read).max().item() / read.numel())
+    assert scores["accuracy"] == pytest.approx((logits[valid].argmax(-1).reshape(-1) == read).float().mean().item())
+    with pytest.raises(ValueError, match="only the classifications"):
+        explanation_accuracy(build_model(seed=0, explanation="answer"), batch)
+    with pytest.raises(ValueError, match="explanation='step_effects'"):
+        step_effects_inputs(build_model(seed=0, explanation="justification"), batch)
 
 
 def test_lambda_zero_is_plain_imitation_and_bad_lambda_is_refused(batch):

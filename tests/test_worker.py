@@ -39,6 +39,20 @@ def test_tensors_arrive_as_arrays_and_odd_objects_as_unsupported():
     assert isinstance(roundtrip({(1, 2): 3}), Unsupported)
 
 
+def test_a_tensor_that_requires_gradients_arrives_as_one():
+    """Exercise 5.5's check tells a loss that can train from a detached one, in the grader as in the notebook."""
+    loss = (torch.tensor([1.0, 2.0], requires_grad=True) ** 2).mean()
+    back = roundtrip(loss)
+    assert isinstance(back, torch.Tensor) and back.requires_grad and back.shape == () and float(back.detach()) == 2.5
+    for detached in (loss.detach(), torch.tensor(2.5)):
+        back = roundtrip(detached)
+        assert isinstance(back, np.ndarray) and back.shape == () and float(back) == 2.5
+    payload = encode(np.arange(3))
+    payload["__requires_grad__"] = True  # a hostile reply: integers cannot require gradients
+    with pytest.raises(UnreadableReply):
+        decode(json.loads(json.dumps(payload)))
+
+
 def test_worlds_round_trip_field_by_field_even_when_they_break_the_rules():
     """Lesson 08's exercise 8.4 returns a Worlds; the grader rebuilds it from plain arrays, never unpickling it."""
     from causal_course.worlds.dag_episodes import Worlds, sample_worlds

@@ -85,7 +85,10 @@ def encode(value, depth: int = 0):
     if isinstance(value, float):
         return {"__float__": float.__repr__(value)}  # keeps nan and inf
     if type(value).__module__.startswith("torch") and hasattr(value, "detach"):
-        return encode(value.detach().cpu().numpy(), depth)
+        encoded = encode(value.detach().cpu().numpy(), depth)
+        if getattr(value, "requires_grad", False) is True and "__npy__" in encoded:
+            encoded["__requires_grad__"] = True  # a loss that still carries its gradient (exercise 5.5) says so
+        return encoded
     if isinstance(value, tuple):
         return {"__tuple__": [encode(item, depth + 1) for item in value]}
     if isinstance(value, list):
@@ -160,6 +163,19 @@ def _decode_episodes(fields):
     return EpisodeBatch(*arrays, worlds, source, cue)
 
 
+def _tensor_requiring_grad(array):
+    """A returned tensor that required gradients comes back as a tensor that requires them (a leaf: its graph stays
+    in the submission's process), so that a check can tell a loss that can train from a detached one (exercise 5.5).
+    Tensors without gradients still come back as arrays."""
+    import numpy as np
+
+    if not isinstance(array, np.ndarray) or array.dtype.kind != "f":
+        raise UnreadableReply("a tensor requiring gradients that does not hold floats")
+    from causal_course.torch_setup import torch
+
+    return torch.from_numpy(np.array(array)).requires_grad_(True)
+
+
 class Unsupported:
     """Stands in for a returned value the grader cannot read (checks then report a wrong type)."""
 
@@ -209,6 +225,8 @@ def decode(data, depth: int = 0):
             array = np.load(io.BytesIO(raw), allow_pickle=False)
         except Exception as error:
             raise UnreadableReply(f"a malformed array ({type(error).__name__})") from None
+        if data.get("__requires_grad__") is True:
+            return _tensor_requiring_grad(array)
         return array[()] if data.get("__scalar__") and array.ndim == 0 else array
     if "__tuple__" in data:
         return tuple(decode(item, depth + 1) for item in _as_list(data["__tuple__"]))

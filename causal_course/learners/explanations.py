@@ -33,6 +33,7 @@ from causal_course.validation import check_bool
 from causal_course.worlds.dag_episodes import INTERVENTION_VALUE, N_VARIABLES, EpisodeBatch, estimated_effects
 
 CHANGE_THRESHOLD = INTERVENTION_VALUE / 2  # a reading beyond +-2.5 after do(X_i = 5) was moved by the experiment
+N_EFFECT_CLASSES = 3  # what an experiment did to a variable: 0 lowered, 1 left, 2 raised
 
 
 def reading_classes(values: np.ndarray) -> np.ndarray:
@@ -91,6 +92,12 @@ def explanation_loss(model, batch: EpisodeBatch, outputs: dict | None = None, no
     if outputs is None:
         outputs = model.outputs(encode_episodes(batch.actions, batch.values, batch.target), batch.target)
     hidden = outputs["hidden"]
+    if kind == "step_effects":
+        logits, classes, valid = step_effects_inputs(model, batch, outputs)
+        if not valid.any():
+            return hidden.sum() * 0.0
+        loss = step_effects_loss(logits, classes, valid)
+        return loss / _chance_classification(classes[valid], N_EFFECT_CLASSES) if normalised else loss
     targets = explanation_targets(batch, kind)
     if kind == "answer":
         prediction = model.explain_head(hidden[:, -1])
@@ -105,22 +112,45 @@ def explanation_loss(model, batch: EpisodeBatch, outputs: dict | None = None, no
         effects = torch.from_numpy(targets["effects"])[valid]
         loss = F.mse_loss(prediction, effects)
         return loss / ((effects - effects.mean()) ** 2).mean().clamp_min(1e-3) if normalised else loss
-    if kind == "justification":
-        valid = torch.from_numpy(targets["valid"])
-        if not valid.any():
-            return hidden.sum() * 0.0
-        logits = model.explain_head(hidden[:, -1])
-        steps = torch.as_tensor(targets["step"], dtype=torch.long)[valid]
-        loss = F.cross_entropy(logits[valid], steps)
-        return loss / _chance_classification(steps, logits.shape[-1]) if normalised else loss
-    steps = batch.actions.shape[1]
-    logits = model.explain_head(hidden[:, 1:steps + 1]).reshape(len(batch), steps, N_VARIABLES, 3)
-    valid = torch.from_numpy(targets["valid"])
+    valid = torch.from_numpy(targets["valid"])  # justification
     if not valid.any():
         return hidden.sum() * 0.0
-    classes = torch.as_tensor(targets["classes"], dtype=torch.long)[valid].reshape(-1)
-    loss = F.cross_entropy(logits[valid].reshape(-1, 3), classes)
-    return loss / _chance_classification(classes, 3) if normalised else loss
+    logits = model.explain_head(hidden[:, -1])
+    steps = torch.as_tensor(targets["step"], dtype=torch.long)[valid]
+    loss = F.cross_entropy(logits[valid], steps)
+    return loss / _chance_classification(steps, logits.shape[-1]) if normalised else loss
+
+
+def step_effects_inputs(model, batch: EpisodeBatch, outputs: dict | None = None) -> tuple:
+    """``(logits, classes, valid)`` of the *what each experiment did* head on ``batch`` (lesson 05, exercise 5.5).
+
+    ``logits`` ``(n, steps, 5, 3)``: the head's scores, read from the hidden state at each exploration
+    step's position, for lowered / left / raised of each variable; ``classes`` ``(n, steps, 5)``: what
+    the log shows (:func:`reading_classes`); ``valid`` ``(n, steps)``: True where the step was an
+    experiment (an observation is no experiment, so it has no explanation).
+    """
+    if model.explanation != "step_effects":
+        raise ValueError("step_effects_inputs needs a model built with explanation='step_effects', "
+                         f"got explanation={model.explanation!r}.")
+    if outputs is None:
+        outputs = model.outputs(encode_episodes(batch.actions, batch.values, batch.target), batch.target)
+    steps = batch.actions.shape[1]
+    logits = model.explain_head(outputs["hidden"][:, 1:steps + 1])
+    logits = logits.reshape(len(batch), steps, N_VARIABLES, N_EFFECT_CLASSES)
+    targets = explanation_targets(batch, "step_effects")
+    return logits, torch.as_tensor(targets["classes"], dtype=torch.long), torch.from_numpy(targets["valid"])
+
+
+def step_effects_loss(logits: torch.Tensor, classes: torch.Tensor, valid: torch.Tensor) -> torch.Tensor:
+    """The cross-entropy of *what each experiment did*, averaged over every variable of every experiment step (lesson 05).
+
+    ``logits`` ``(n, steps, 5, 3)``, ``classes`` ``(n, steps, 5)`` and ``valid`` ``(n, steps)`` as
+    :func:`step_effects_inputs` returns them; steps where ``valid`` is False are left out. Exercise 5.5
+    asks for this function.
+    """
+    if not valid.any():
+        return logits.sum() * 0.0
+    return F.cross_entropy(logits[valid].reshape(-1, N_EFFECT_CLASSES), classes[valid].reshape(-1))
 
 
 def loss_with_explanations(lam: float, normalised: bool = False):
@@ -139,3 +169,32 @@ def loss_with_explanations(lam: float, normalised: bool = False):
         return imitation_loss(model, batch, outputs) + lam * explanation_loss(model, batch, outputs, normalised)
 
     return loss
+
+
+def explanation_accuracy(model, batch: EpisodeBatch) -> dict:
+    """How often the explanation head's classification is right on ``batch``, beside chance (lesson 05).
+
+    For the two classifications: ``"justification"`` (which step) and ``"step_effects"`` (lowered /
+    left / raised, every variable of every experiment step). Returns ``{"accuracy", "chance"}``,
+    where ``chance`` is the share of the most frequent class: what a head that always names it scores.
+    """
+    kind = model.explanation
+    if kind not in ("justification", "step_effects"):
+        raise ValueError(f"only the classifications (justification, step_effects) have an accuracy; this model's "
+                         f"explanation is {kind!r}.")
+    was_training = model.training
+    model.eval()
+    with torch.no_grad():
+        if kind == "step_effects":
+            logits, classes, valid = step_effects_inputs(model, batch)
+        else:
+            outputs = model.outputs(encode_episodes(batch.actions, batch.values, batch.target), batch.target)
+            logits = model.explain_head(outputs["hidden"][:, -1])
+            targets = explanation_targets(batch, "justification")
+            classes, valid = torch.as_tensor(targets["step"], dtype=torch.long), torch.from_numpy(targets["valid"])
+    model.train(was_training)
+    predicted, truth = logits[valid].argmax(dim=-1).reshape(-1), classes[valid].reshape(-1)
+    if truth.numel() == 0:
+        raise ValueError("this batch has no step to explain (no experiment in it).")
+    return {"accuracy": float((predicted == truth).float().mean()),
+            "chance": float(torch.bincount(truth).max() / truth.numel())}
