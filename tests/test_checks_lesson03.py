@@ -183,3 +183,18 @@ def test_the_check_leaves_numpy_s_global_random_state_as_it_was(solution):
     verdict(solution)
     after = np.random.get_state()
     assert np.array_equal(state[1], after[1]) and state[2:] == after[2:]  # it seeds np.random only for a moment
+
+
+def test_the_global_state_stage_is_skipped_for_a_function_the_grader_runs_in_another_process(solution):
+    """In the grader the function runs in the submission's process and checks run in threads: watching this process's
+    np.random would judge the wrong process and race with other submissions' checks (seen: 1 of 60 solution copies
+    lost 3.7's points in benchmarks/grading.py)."""
+    from causal_course.grading.grader import _StudentFunction
+
+    def global_state(batch_size, rng):
+        np.random.random()  # would fail the stage in the notebook
+        return solution(batch_size, rng)
+
+    global_state.runs_in_another_process = True
+    assert verdict(global_state).passed
+    assert _StudentFunction.runs_in_another_process is True

@@ -67,7 +67,14 @@ class CheckTimeout(BaseException):
 
 
 class _StudentFunction:
-    """Calls the student's function inside the submission's process; the check never sees the real one."""
+    """Calls the student's function inside the submission's process; the check never sees the real one.
+
+    ``runs_in_another_process`` tells a check that this process's global state (``np.random``'s, for one) is not
+    the function's: a check that watches it skips that stage here (the grader runs checks in threads, so watching it
+    would also race with other submissions' checks).
+    """
+
+    runs_in_another_process = True
 
     def __init__(self, session: _Session, name: str, deadline: float):
         self.session, self.__name__, self.deadline = session, name, deadline
