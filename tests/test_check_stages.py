@@ -21,7 +21,7 @@ from causal_course.worlds import lane_keeping as lk
 from causal_course.worlds.dag_episodes import ancestry
 
 LESSONS = {"1": "01_seeing_vs_doing", "2": "02_experiments_reveal_structure", "3": "03_passive_causal_strategies",
-           "7": "07_from_passive_to_active", "8": "08_language_models"}
+           "5": "05_explanations", "7": "07_from_passive_to_active", "8": "08_language_models"}
 
 
 @pytest.fixture(scope="module")
@@ -573,3 +573,41 @@ def test_8_4_renumbering_that_leaves_a_dial_unfilled_is_caught(solutions):
         return renumbered, np.argmax(order == np.asarray(target)[:, None], axis=1)
 
     rejected(solutions, "8.4", contradicting_worlds, "noise_sd contain NaN or inf")
+
+
+# ----------------------------------------------------------------------------- 3.7 and 5.5: the last stages
+def test_3_7_batch_with_the_last_readings_only_has_the_wrong_shape(solutions):
+    def fixed_order_batch(batch_size, rng):
+        batch = solutions["3"]["fixed_order_batch"](batch_size, rng)
+        return dataclasses.replace(batch, values=batch.values[:, -1])  # "the readings after the last experiment"
+
+    rejected(solutions, "3.7", fixed_order_batch, "batch.values has shape", "should be")
+
+
+def test_3_7_batch_with_the_direct_weights_as_effects_is_caught(solutions):
+    def fixed_order_batch(batch_size, rng):
+        batch = solutions["3"]["fixed_order_batch"](batch_size, rng)
+        return dataclasses.replace(batch, effects=batch.weights)  # direct edges, not total effects
+
+    rejected(solutions, "3.7", fixed_order_batch, "not the total effects of batch.weights", "worlds.effects")
+
+
+def test_5_5_loss_that_takes_the_log_before_picking_the_logged_class_is_infinite(solutions):
+    import torch
+
+    def step_effects_loss(logits, classes, valid):
+        probabilities = torch.softmax(logits[valid], dim=-1)
+        picked = probabilities * torch.nn.functional.one_hot(classes[valid], 3)  # zeros for the other classes
+        return -torch.log(picked).sum(-1).mean()  # log(0) = -inf before the sum
+
+    rejected(solutions, "5.5", step_effects_loss, "the loss is inf", "log_softmax")
+
+
+def test_5_5_loss_that_transposes_before_reshaping_mixes_variables_and_classes(solutions):
+    import torch.nn.functional as F
+
+    def step_effects_loss(logits, classes, valid):
+        scores = logits[valid].transpose(-1, -2).reshape(-1, 3)  # groups of 3 now cut across variables
+        return F.cross_entropy(scores, classes[valid].reshape(-1))
+
+    rejected(solutions, "5.5", step_effects_loss, "softmax runs over the wrong axis", "dim=-1")
