@@ -164,7 +164,7 @@ LESSONS = (
                'fix it by conditioning on what the driver controls: the **expected** return of its kind of behaviour;',
                'connect DAgger to training language models on their **own generations** (on-policy distillation, RLHF), and say where the analogy stops (bonus section).',
            ),
-           minutes=105, exercise_minutes=30, bonus_minutes=15, exercises=('7.1', '7.2', '7.3', '7.4')),
+           minutes=110, exercise_minutes=30, bonus_minutes=15, exercises=('7.1', '7.2', '7.3', '7.4')),
     Lesson(number=8, slug='08_language_models', title='Language models as passive learners',
            heading='Language models as passive learners: a tiny language model learns to experiment from written notes',
            question='Can a language model, trained only on text others wrote, learn to experiment, and what do prompts, explanations and content do to it?',
@@ -177,7 +177,7 @@ LESSONS = (
                'measure a **content effect**: dial names whose causal order is always the same, and new worlds that agree with or contradict them;',
                'ground the "causal parrots" debate in these figures, and (bonus section) connect RLHF and training on a model\'s own generations to lesson 07.',
            ),
-           minutes=85, exercise_minutes=45, bonus_minutes=10, exercises=('8.1', '8.2', '8.3', '8.4')),
+           minutes=90, exercise_minutes=45, bonus_minutes=10, exercises=('8.1', '8.2', '8.3', '8.4')),
 )
 
 
