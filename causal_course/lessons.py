@@ -141,7 +141,7 @@ LESSONS = (
                'say honestly when an effect is not detectable, and why overlapping or separate error bars are not a test;',
                'recognise a task where explanations make learning possible.',
            ),
-           minutes=75, exercise_minutes=50, bonus_minutes=15, exercises=('5.1', '5.2', '5.3', '5.4', '5.5')),
+           minutes=80, exercise_minutes=50, bonus_minutes=15, exercises=('5.1', '5.2', '5.3', '5.4', '5.5')),
     Lesson(number=6, slug='06_confounded_generalisation', title='Confounded generalisation',
            question='When two explanations fit the data, which one does a learner pick up?',
            summary='an odd-one-out task with perfectly confounded training data; explanations decide which feature a model generalises on; confounded experiments learned passively, where an explanation is only a push',

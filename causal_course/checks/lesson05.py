@@ -173,7 +173,7 @@ def check_step_effects_loss(step_effects_loss_answer) -> CheckResult:
                                   "variable of every experiment step of the batch together.")
             raise CheckFailed("not the mean cross-entropy over every variable of every experiment step. Hint: the mean, "
                               "over those entries, of -log(the softmax probability of the logged class).")
-    return CheckResult(True, "your explanation loss is zero when the head is right, log 3 at chance, ignores the "
+    return CheckResult(True, "your explanation loss is zero when the head is right, log 3 when its scores say nothing, ignores the "
                              "observations and can be trained.")
 
 
@@ -186,7 +186,7 @@ def _diagnose_uniform(uniform: float, classes, valid) -> None:
     log3 = float(np.log(N_EFFECT_CLASSES))
     if any(close(uniform, k * log3) for k in (entries, everything, int(valid.sum()), valid.shape[0])):
         raise CheckFailed("the loss grows with the size of the batch: you summed where you should average. Hint: a "
-                          "mean over every variable of every experiment step, so that the loss at chance is log 3 "
+                          "mean over every variable of every experiment step, so that the loss of scores that say nothing is log 3 "
                           "whatever the batch.")
     if close(uniform, share * log3):
         raise CheckFailed("you zeroed the observation steps but still divided by every step, so the loss shrinks "
