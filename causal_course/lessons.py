@@ -98,7 +98,7 @@ LESSONS = (
            question='Which experiments tell cause from effect?',
            summary="all 25 DAGs on 3 variables and their 11 Markov equivalence classes; the exact posterior over DAGs from observational and interventional data; the most informative experiment; children learning from an experimenter's demonstrations (blicket detectors)",
            objectives=(
-               'list every causal DAG on three variables (there are 25) and group them into **Markov equivalence classes** (there are 11);',
+               'list every causal DAG on three variables (there are 25) and group them into **Markov equivalence classes**;',
                'explain why observational data leave the edges within a class unoriented, and why interventions orient them;',
                'compute an exact **posterior over DAGs** from observational and interventional data;',
                'value a candidate experiment by its **expected information gain**, and compare a greedy experimenter with a random one;',

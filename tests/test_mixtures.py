@@ -250,6 +250,9 @@ def test_cached_sweep_supports_what_lesson_04_says(cached):
     for share in (0.25, 0.5, 0.75):
         diff = paired_difference(seeds("steps", share, "heldout_sampled"), seeds("episodes", share, "heldout_sampled"))
         assert diff["excludes_zero"] and diff["mean"] < 0
+    # ... and at 25 % they also teach less well how to read the expert's experiments (Think! 2.1, point 4)
+    forced = paired_difference(seeds("steps", 0.25, "heldout_forced"), seeds("episodes", 0.25, "heldout_forced"))
+    assert forced["excludes_zero"] and forced["mean"] < 0
     # greedy on logs that mix both, 75 %: observes always and ends below the correlational strategy in every
     # seed (the lesson says the paired interval includes 0, so it must not exclude it either way)
     correlational = [run["heldout_correlational"] for run in cached["baselines_per_seed"]]
