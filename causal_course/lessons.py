@@ -155,7 +155,7 @@ LESSONS = (
     Lesson(number=7, slug='07_from_passive_to_active', title='From passive to active',
            heading='From passive to active: compounding error, DAgger, and return-conditioned imitation',
            question='Why do imitators drift once they act, and how is it fixed?',
-           summary="a car cloned from an expert's drives meets situations its own errors create (compounding error); DAgger's on-policy, expert-labelled data fix it; return-conditioned imitation from drives of mixed quality, its failure when returns were luck (a controlled comparison) and a fix, conditioning on expected returns; DAgger, on-policy distillation and RLHF",
+           summary="a car cloned from an expert's drives meets situations its own errors create (compounding error); DAgger's on-policy, expert-labelled data fix it; return-conditioned imitation from drives of mixed quality, its failure when returns were luck (a controlled comparison) and a fix, conditioning on expected returns; in a bonus section, DAgger, on-policy distillation and RLHF",
            objectives=(
                "explain why a policy cloned from an expert's demonstrations can make errors that **compound** once it acts: its own mistakes take it to situations the expert never showed it, where a learner that cannot extrapolate has no guide;",
                'fix it with a little **on-policy, expert-labelled** data: DAgger lets the learner drive and asks the expert what it would have done;',
@@ -168,7 +168,7 @@ LESSONS = (
     Lesson(number=8, slug='08_language_models', title='Language models as passive learners',
            heading='Language models as passive learners: a tiny language model learns to experiment from written notes',
            question='Can a language model, trained only on text others wrote, learn to experiment, and what do prompts, explanations and content do to it?',
-           summary="experiments written as English notes; a tiny GPT trained from scratch on them acts as an experimenter in new worlds; mixtures of experimenters' and observers' notes, prompts that select the strategy, explanations, what the model foresees after setting a dial, content effects; causal parrots, RLHF",
+           summary="experiments written as English notes; a tiny GPT trained from scratch on them acts as an experimenter in new worlds; mixtures of experimenters' and observers' notes, prompts that select the strategy, explanations, what the model foresees after setting a dial, content effects; causal parrots; in a bonus section, RLHF",
            objectives=(
                'say what in web text is **interventional** (reports of experiments, tried-and-changed recipes, debugging threads) and what is only observational;',
                "train a tiny **GPT** from scratch on written experimenters' notes, and run it as an **agent** that writes its own actions, parsed into interventions;",
