@@ -321,26 +321,19 @@ def test_3_4_ancestor_by_paths_of_up_to_three_edges_is_caught_on_a_long_chain(so
     rejected(solutions, "3.4", x0_ancestor_of_x1, "path of four edges", "up to n - 1 edges")
 
 
-def test_3_6_observer_that_ranks_by_the_raw_covariance_is_named(solutions):
+@pytest.mark.parametrize("scale, phrases", [
+    (lambda c: 1.0, ("ranked by the covariance", "divides by var(X_j)")),  # forgot to divide by var(X_j)
+    (lambda c: np.sqrt(np.diag(c)), ("divided by sd(X_j), which ranks the same", "var(X_j)")),  # sd for variance
+], ids=["raw covariance", "divided by the sd"])
+def test_3_6_observer_that_ranks_by_the_wrong_scale_is_named(solutions, scale, phrases):
     def observer_goal_choice(values, target):
         c = np.cov(np.asarray(values).T)
-        slope = c[:, target].copy()  # forgot to divide by var(X_j)
+        slope = c[:, target] / scale(c)
         slope[target] = 0.0
         j = int(np.argmax(np.abs(slope)))
         return 2 * j + int(slope[j] < 0)
 
-    rejected(solutions, "3.6", observer_goal_choice, "ranked by the covariance", "divides by var(X_j)")
-
-
-def test_3_6_observer_that_divides_by_the_standard_deviation_is_told_it_ranks_like_the_correlation(solutions):
-    def observer_goal_choice(values, target):
-        c = np.cov(np.asarray(values).T)
-        slope = c[:, target] / np.sqrt(np.diag(c))  # sd for variance
-        slope[target] = 0.0
-        j = int(np.argmax(np.abs(slope)))
-        return 2 * j + int(slope[j] < 0)
-
-    rejected(solutions, "3.6", observer_goal_choice, "divided by sd(X_j), which ranks the same", "var(X_j)")
+    rejected(solutions, "3.6", observer_goal_choice, *phrases)
 
 
 def test_3_2_choice_with_a_precedence_slip_returns_a_bool(solutions):

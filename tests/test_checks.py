@@ -33,6 +33,13 @@ def verdict(exercise_id, answer):
     return run_check(find_exercise(exercise_id), answer)
 
 
+def rejected(exercise_id, answer, *phrases):
+    """``answer`` must fail ``exercise_id``'s check with every phrase in the message (the lesson test files share it)."""
+    result = verdict(exercise_id, answer)
+    assert not result.passed and all(phrase in result.message for phrase in phrases), result.message
+    return result.message
+
+
 ALL_EXERCISES = [e for lesson in graded_lessons() for e in exercises_for(lesson)]
 
 

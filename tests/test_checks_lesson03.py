@@ -4,12 +4,14 @@ a model; a test says it stays fast."""
 
 import dataclasses
 import time
+from functools import partial
 
 import numpy as np
 import pytest
+from test_checks import rejected as rejected_by
 from test_checks import solved_functions
+from test_checks import verdict as verdict_of
 
-from causal_course.checks import find_exercise, run_check
 from causal_course.worlds.dag_episodes import (
     EpisodeBatch,
     expert_episodes,
@@ -22,19 +24,15 @@ from causal_course.worlds.dag_episodes import (
 LESSON = "03_passive_causal_strategies"
 FIXED = np.arange(1, 6)
 
+verdict = partial(verdict_of, "3.7")
+rejected = partial(rejected_by, "3.7")
+
 
 @pytest.fixture(scope="module")
 def solution(root):
     return solved_functions(root, LESSON)["fixed_order_batch"]
 
 
-def verdict(answer):
-    return run_check(find_exercise("3.7"), answer)
-
-
-def rejected(answer, message):
-    result = verdict(answer)
-    assert not result.passed and message in result.message, result.message
 
 
 def batch_of(actions, rng, split="train", labels="logged"):

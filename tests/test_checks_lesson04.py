@@ -6,12 +6,14 @@ Exercises 4.1 to 4.3 have theirs in tests/test_checks.py. Also: ``join_batches``
 
 import dataclasses
 import time
+from functools import partial
 
 import numpy as np
 import pytest
+from test_checks import rejected as rejected_by
 from test_checks import solved_functions
+from test_checks import verdict as verdict_of
 
-from causal_course.checks import find_exercise, run_check
 from causal_course.learners.mixtures import expert_goal_labels, mixture_episodes
 from causal_course.worlds.dag_episodes import (
     EpisodeBatch,
@@ -23,19 +25,15 @@ from causal_course.worlds.dag_episodes import (
 
 LESSON = "04_data_mixtures"
 
+verdict = partial(verdict_of, "4.4")
+rejected = partial(rejected_by, "4.4")
+
 
 @pytest.fixture(scope="module")
 def solution(root):
     return solved_functions(root, LESSON)["make_batch"]
 
 
-def verdict(answer):
-    return run_check(find_exercise("4.4"), answer)
-
-
-def rejected(answer, message):
-    result = verdict(answer)
-    assert not result.passed and message in result.message, result.message
 
 
 def _kinds(batch_size, rng, share):

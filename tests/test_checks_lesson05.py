@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from test_checks import solved_functions
+from test_checks import rejected, solved_functions
 
 from causal_course.checks import find_exercise, run_check
 from causal_course.grading.worker import decode, encode
@@ -25,10 +25,6 @@ LESSON = "05_explanations"
 def solution(root):
     return solved_functions(root, LESSON)
 
-
-def rejected(exercise_id, answer, message):
-    result = run_check(find_exercise(exercise_id), answer)
-    assert not result.passed and message in result.message, result.message
 
 
 # ----------------------------------------------------------------------------- 5.1

@@ -10,9 +10,8 @@ import copy
 import nbformat
 import numpy as np
 import pytest
-from test_checks import solved_functions
+from test_checks import rejected, solved_functions, verdict
 
-from causal_course.checks import find_exercise, run_check
 from causal_course.statistics import t_quantile_95
 from causal_course.worlds.dag_episodes import Worlds, ancestry, estimated_effects, goal_from_estimates
 from causal_course.worlds.text_reports import (
@@ -36,13 +35,6 @@ def solution(root):
     return solved_functions(root, LESSON)
 
 
-def verdict(exercise_id, answer):
-    return run_check(find_exercise(exercise_id), answer)
-
-
-def rejected(exercise_id, answer, message):
-    result = verdict(exercise_id, answer)
-    assert not result.passed and message in result.message, result.message
 
 
 # ----------------------------------------------------------------------------- the careful experimenter's notes
